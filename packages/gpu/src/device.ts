@@ -1,0 +1,200 @@
+import { DeviceLostError, GpuExecutionError, GpuUnavailableError, UnsupportedFeatureError } from './errors';
+import { createNodeGpu, isNode } from './environment';
+import { BufferPool } from './buffer-pool';
+import { PipelineCache } from './pipeline-cache';
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** 'browser' (navigator.gpu) or 'dawn-node' (the `webgpu` npm package). */
+  runtime: 'browser' | 'dawn-node';
+}
+
+export interface GpuFeatures {
+  shaderF16: boolean;
+  subgroups: boolean;
+  timestampQuery: boolean;
+}
+
+export interface GetDeviceOptions {
+  powerPreference?: GPUPowerPreference;
+  /** Fail with UnsupportedFeatureError if shader-f16 is missing (default: use it when present). */
+  requireF16?: boolean;
+  /** Never enable shader-f16 even when present (forces the f32 kernels). */
+  disableF16?: boolean;
+  /** Enable timestamp queries for per-kernel GPU timing when the adapter has them. */
+  profiling?: boolean;
+  /** Extra Dawn flags in Node, e.g. ['backend=vulkan']. */
+  dawnFlags?: string[];
+}
+
+/**
+ * A WebGPU device plus what opticspace keeps per device: pipeline cache, buffer pool,
+ * the adapter's description and the features in use. Call dispose() when done; in Node this
+ * also drops Dawn's instance so the process can exit.
+ */
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+  readonly features: GpuFeatures;
+  readonly limits: GPUSupportedLimits;
+  readonly pipelines: PipelineCache;
+  readonly buffers: BufferPool;
+  readonly profilingEnabled: boolean;
+  private lostReason: string | null = null;
+  private gpu: GPU | null;
+
+  constructor(gpu: GPU, device: GPUDevice, adapter: AdapterDescription, profiling: boolean) {
+    this.gpu = gpu;
+    this.device = device;
+    this.adapter = adapter;
+    this.limits = device.limits;
+    this.features = {
+      shaderF16: device.features.has('shader-f16'),
+      subgroups: device.features.has('subgroups'),
+      timestampQuery: device.features.has('timestamp-query'),
+    };
+    this.profilingEnabled = profiling && this.features.timestampQuery;
+    this.pipelines = new PipelineCache(device);
+    this.buffers = new BufferPool(device);
+    device.lost.then((info) => {
+      this.lostReason = info.message || info.reason || 'unknown reason';
+    });
+  }
+
+  /** A one-line adapter name for logs, e.g. "llvmpipe (LLVM 19.1.7, 256 bits) [dawn-node]". */
+  get adapterName(): string {
+    const a = this.adapter;
+    const name = a.description || a.device || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+    return `${name} [${a.runtime}]`;
+  }
+
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
+  /** Throws DeviceLostError if the device is gone; kernels call this before encoding work. */
+  assertAlive(): void {
+    if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
+  }
+
+  /** Runs `work` inside validation and out-of-memory error scopes and raises typed errors. */
+  async checked<T>(work: () => T | Promise<T>): Promise<T> {
+    this.assertAlive();
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await work();
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const oom = await this.device.popErrorScope();
+      if (validation) throw new GpuExecutionError('validation', validation.message);
+      if (oom) throw new GpuExecutionError('out-of-memory', oom.message);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.buffers.clear();
+    this.pipelines.clear();
+    this.device.destroy();
+    this.gpu = null;
+    if (cachedContext === this) cachedContext = null;
+  }
+}
+
+let cachedContext: GpuContext | null = null;
+let pendingContext: Promise<GpuContext> | null = null;
+
+async function findGpu(options: GetDeviceOptions): Promise<GPU> {
+  if (typeof navigator !== 'undefined' && (navigator as Navigator).gpu) return (navigator as Navigator).gpu;
+  if (isNode()) {
+    try {
+      return await createNodeGpu(options.dawnFlags);
+    } catch (cause) {
+      throw new GpuUnavailableError(
+        "WebGPU for Node could not be loaded: install the 'webgpu' package (0.6.x) and a Vulkan driver " +
+          '(on Debian: mesa-vulkan-drivers from bookworm-backports).',
+        { cause },
+      );
+    }
+  }
+  throw new GpuUnavailableError('This browser has no WebGPU (navigator.gpu is missing). Use the CPU fallback.');
+}
+
+/** Creates a new device (not cached). Prefer getDevice() unless you need isolation. */
+export async function createDevice(options: GetDeviceOptions = {}): Promise<GpuContext> {
+  const gpu = await findGpu(options);
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'No WebGPU adapter was found. In Node, check that a Vulkan driver is installed (vulkaninfo); ' +
+        'in Chromium, pass --enable-unsafe-webgpu.',
+    );
+  }
+  const hasF16 = adapter.features.has('shader-f16');
+  if (options.requireF16 && !hasF16) {
+    throw new UnsupportedFeatureError('shader-f16', 'Run without requireF16 to use the f32 kernels.');
+  }
+  const wanted: GPUFeatureName[] = [];
+  if (hasF16 && !options.disableF16) wanted.push('shader-f16');
+  if (adapter.features.has('subgroups')) wanted.push('subgroups' as GPUFeatureName);
+  if (options.profiling && adapter.features.has('timestamp-query')) wanted.push('timestamp-query');
+  // Ask for the adapter's own limits: the defaults (128 MiB bindings) are too small for models.
+  const limitNames = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeWorkgroupSizeY',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
+  const requiredLimits: Record<string, number> = {};
+  for (const name of limitNames) {
+    const value = adapter.limits[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  const device = await adapter.requestDevice({ requiredFeatures: wanted, requiredLimits });
+  const info = adapter.info ?? ({} as GPUAdapterInfo);
+  const description: AdapterDescription = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    runtime: typeof navigator !== 'undefined' && (navigator as Navigator).gpu === gpu ? 'browser' : 'dawn-node',
+  };
+  return new GpuContext(gpu, device, description, options.profiling ?? false);
+}
+
+/**
+ * The shared device for this process or page, created on first use. Options apply only to
+ * the call that creates it; dispose() it (or call releaseDevice()) to let Node exit.
+ */
+export async function getDevice(options: GetDeviceOptions = {}): Promise<GpuContext> {
+  if (cachedContext && !cachedContext.isLost) return cachedContext;
+  if (!pendingContext) {
+    pendingContext = createDevice(options).then(
+      (ctx) => {
+        cachedContext = ctx;
+        pendingContext = null;
+        return ctx;
+      },
+      (error) => {
+        pendingContext = null;
+        throw error;
+      },
+    );
+  }
+  return pendingContext;
+}
+
+/** Destroys the shared device, if any. */
+export function releaseDevice(): void {
+  cachedContext?.dispose();
+  cachedContext = null;
+}

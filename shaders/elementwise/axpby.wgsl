@@ -1,0 +1,24 @@
+// Element-wise linear combination: out = alpha * a + beta * b (add, subtract, scale, blend).
+// `elem` (f32 or f16) is prepended by the host; arithmetic is done in f32.
+
+struct Params {
+  count: u32,
+  alpha: f32,
+  beta: f32,
+};
+
+@group(0) @binding(0) var<storage, read> a: array<elem>;
+@group(0) @binding(1) var<storage, read> b: array<elem>;
+@group(0) @binding(2) var<storage, read_write> out: array<elem>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+override WORKGROUP_SIZE: u32 = 256u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (i >= params.count) {
+    return;
+  }
+  out[i] = elem(params.alpha * f32(a[i]) + params.beta * f32(b[i]));
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and GPU tests run in Node on Dawn (the `webgpu` package) with a software Vulkan
+// driver (lavapipe). Each test file gets its own process and device.
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    setupFiles: ['packages/gpu/test/setup-env.ts'],
+    reporters: ['default'],
+  },
+});
