@@ -1,0 +1,124 @@
+import { InvalidInputError } from '@opticspace/gpu';
+
+/** SAM ViT-B part of DeepEncoder (reference: deepencoder/sam_vary_sdpa.py, build_sam_vit_b). */
+export interface SamConfig {
+  patchSize: number;
+  embedDim: number;
+  depth: number;
+  heads: number;
+  mlpDim: number;
+  /** Side of the attention windows of non-global blocks (14). */
+  windowSize: number;
+  /** Blocks that attend over the whole grid ([2, 5, 8, 11]). */
+  globalBlocks: number[];
+  /** Grid the checkpoint's pos_embed and global rel-pos tables were trained for (64 = 1024 / 16). */
+  nativeGrid: number;
+  neckChannels: number;
+  net2Channels: number;
+  net3Channels: number;
+  layerNormEps: number;
+}
+
+/** CLIP-L part (reference: deepencoder/clip_sdpa.py, vit_model_cfg). */
+export interface ClipConfig {
+  hidden: number;
+  depth: number;
+  heads: number;
+  mlpDim: number;
+  /** Grid of the checkpoint's position_embedding (16: 257 = 16 * 16 + 1 rows). */
+  nativeGrid: number;
+  layerNormEps: number;
+}
+
+export interface EncoderConfig {
+  /** Square input side S in pixels. */
+  imageSize: number;
+  sam: SamConfig;
+  clip: ClipConfig;
+  /** Projector output width (1280). */
+  projectorDim: number;
+}
+
+export type EncoderMode = 'tiny' | 'small' | 'base' | 'large';
+
+/** Input side per native-resolution mode (reference: DeepSeek-OCR config.py). */
+export const MODE_IMAGE_SIZE: Record<EncoderMode, number> = { tiny: 512, small: 640, base: 1024, large: 1280 };
+
+export const DEEPENCODER_SAM: SamConfig = {
+  patchSize: 16,
+  embedDim: 768,
+  depth: 12,
+  heads: 12,
+  mlpDim: 3072,
+  windowSize: 14,
+  globalBlocks: [2, 5, 8, 11],
+  nativeGrid: 64,
+  neckChannels: 256,
+  net2Channels: 512,
+  net3Channels: 1024,
+  layerNormEps: 1e-6,
+};
+
+export const DEEPENCODER_CLIP: ClipConfig = {
+  hidden: 1024,
+  depth: 24,
+  heads: 16,
+  mlpDim: 4096,
+  nativeGrid: 16,
+  layerNormEps: 1e-5,
+};
+
+/** The full-size DeepEncoder configuration for one mode. */
+export function encoderConfigForMode(mode: EncoderMode): EncoderConfig {
+  const imageSize = MODE_IMAGE_SIZE[mode];
+  if (imageSize === undefined) {
+    throw new InvalidInputError(`unknown encoder mode '${mode}'; expected one of ${Object.keys(MODE_IMAGE_SIZE).join(', ')}`);
+  }
+  return { imageSize, sam: { ...DEEPENCODER_SAM, globalBlocks: [...DEEPENCODER_SAM.globalBlocks] }, clip: { ...DEEPENCODER_CLIP }, projectorDim: 1280 };
+}
+
+/** Derived sizes used throughout the forward pass. */
+export interface EncoderGeometry {
+  /** SAM patch grid side (S / 16). */
+  samGrid: number;
+  /** After net_2 (stride 2). */
+  net2Grid: number;
+  /** After net_3: CLIP token grid side (S / 64). */
+  clipGrid: number;
+  /** Output tokens: grid * (grid + 1) + 1. */
+  tokenCount: number;
+}
+
+export function strideTwoSize(size: number): number {
+  // Conv 3x3, stride 2, pad 1: floor((size + 2 - 3) / 2) + 1.
+  return Math.floor((size - 1) / 2) + 1;
+}
+
+/** Checks the configuration's internal consistency and returns derived sizes. */
+export function encoderGeometry(config: EncoderConfig): EncoderGeometry {
+  const { imageSize, sam, clip } = config;
+  const positive = (what: string, value: number) => {
+    if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`encoder config: ${what} must be a positive integer, got ${value}`);
+  };
+  positive('imageSize', imageSize);
+  for (const [key, value] of Object.entries(sam)) if (typeof value === 'number' && key !== 'layerNormEps') positive(`sam.${key}`, value);
+  for (const [key, value] of Object.entries(clip)) if (typeof value === 'number' && key !== 'layerNormEps') positive(`clip.${key}`, value);
+  positive('projectorDim', config.projectorDim);
+  if (imageSize % sam.patchSize !== 0) {
+    throw new InvalidInputError(`encoder config: imageSize ${imageSize} is not a multiple of the patch size ${sam.patchSize}`);
+  }
+  if (sam.embedDim % sam.heads !== 0) throw new InvalidInputError(`encoder config: sam.embedDim ${sam.embedDim} not divisible by ${sam.heads} heads`);
+  if (clip.hidden % clip.heads !== 0) throw new InvalidInputError(`encoder config: clip.hidden ${clip.hidden} not divisible by ${clip.heads} heads`);
+  if (clip.hidden !== sam.net3Channels) {
+    throw new InvalidInputError(`encoder config: clip.hidden ${clip.hidden} must equal sam.net3Channels ${sam.net3Channels} (SAM output is CLIP's patch embedding)`);
+  }
+  for (const index of sam.globalBlocks) {
+    if (!Number.isInteger(index) || index < 0 || index >= sam.depth) {
+      throw new InvalidInputError(`encoder config: global block index ${index} outside 0..${sam.depth - 1}`);
+    }
+  }
+  const samGrid = imageSize / sam.patchSize;
+  const net2Grid = strideTwoSize(samGrid);
+  const clipGrid = strideTwoSize(net2Grid);
+  return { samGrid, net2Grid, clipGrid, tokenCount: clipGrid * (clipGrid + 1) + 1 };
+}

@@ -1,0 +1,43 @@
+import { InvalidInputError } from '@opticspace/gpu';
+import { checkRange, type WeightSource } from './source';
+
+type FileHandle = import('node:fs/promises').FileHandle;
+
+/** A local file in Node, read by positioned reads on one file handle (never loaded whole). */
+export class FileWeightSource implements WeightSource {
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<FileWeightSource> {
+    const fs = await import('node:fs/promises');
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(path, 'r');
+    } catch (error) {
+      throw new InvalidInputError(`cannot open weights file '${path}': ${(error as Error).message}`);
+    }
+    const stat = await handle.stat();
+    return new FileWeightSource(handle, stat.size, path);
+  }
+
+  async readRange(begin: number, end: number): Promise<Uint8Array> {
+    checkRange(begin, end, this.size);
+    const out = new Uint8Array(end - begin);
+    let filled = 0;
+    while (filled < out.byteLength) {
+      const { bytesRead } = await this.handle.read(out, filled, out.byteLength - filled, begin + filled);
+      if (bytesRead === 0) {
+        throw new InvalidInputError(`'${this.path}' ended at byte ${begin + filled} while reading [${begin}, ${end})`);
+      }
+      filled += bytesRead;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Steps 4 and 7: the feature graph and its Laplacian (spec "Build" 4). Nodes are the F'
+ * features; a feature's profile is its column of the centroid matrix. One GEMM gives every
+ * profile cosine; each feature keeps its `topk` most similar other features (exact kNN, ties to
+ * the lower index) with distance d = 1 - cos <= eps, weight w = 1 / (1 + (d / sigma)^p); the
+ * graph is the union of both directions; L = D - W (unnormalised), stored as CSR.
+ */
+import { EmptyGraphError } from './errors';
+import type { Matrix } from './matrix';
+import type { GraphParameters } from './params';
+
+/** Every profile cosine: [F', F'] from the [X, F'] centroid matrix. */
+export type ProfileCosines = (centroids: Matrix) => Promise<Matrix>;
+
+export interface FeatureGraph {
+  features: number;
+  /** Undirected edges with source < target, sorted by (source, target). */
+  edgeSource: Uint32Array;
+  edgeTarget: Uint32Array;
+  edgeWeight: Float32Array;
+  /** Weighted degree of every feature (the diagonal of L). */
+  degree: Float32Array;
+  /** CSR of L = D - W including the diagonal, columns ascending per row. */
+  rowPointer: Uint32Array;
+  columnIndex: Uint32Array;
+  values: Float32Array;
+}
+
+/** TS reference: cosine of every pair of columns (a zero column has cosine 0 with everything). */
+export async function profileCosinesReference(centroids: Matrix): Promise<Matrix> {
+  const { rows, columns, data } = centroids;
+  const norms = new Float64Array(columns);
+  for (let r = 0; r < rows; r++) for (let f = 0; f < columns; f++) norms[f] += data[r * columns + f] ** 2;
+  for (let f = 0; f < columns; f++) norms[f] = Math.sqrt(norms[f]);
+  const gram = new Float64Array(columns * columns);
+  for (let r = 0; r < rows; r++) {
+    const o = r * columns;
+    for (let a = 0; a < columns; a++) {
+      const va = data[o + a];
+      if (va === 0) continue;
+      for (let b = 0; b < columns; b++) gram[a * columns + b] += va * data[o + b];
+    }
+  }
+  const out = new Float32Array(columns * columns);
+  for (let a = 0; a < columns; a++) {
+    for (let b = 0; b < columns; b++) {
+      const scale = norms[a] * norms[b];
+      out[a * columns + b] = scale > 0 ? gram[a * columns + b] / scale : 0;
+    }
+  }
+  return { data: out, rows: columns, columns };
+}
+
+/** Kernel weight of a cosine distance. */
+export function edgeWeight(distance: number, sigma: number, p: number): number {
+  return 1 / (1 + Math.pow(Math.max(0, distance) / sigma, p));
+}
+
+/** kNN + threshold + weights + union from a [F', F'] cosine matrix. */
+export function graphFromCosines(cosines: Matrix, graph: GraphParameters): FeatureGraph {
+  const n = cosines.rows;
+  const pairs = new Map<number, number>();
+  const order = new Uint32Array(n);
+  for (let a = 0; a < n; a++) {
+    // Exact top-k by cosine descending, ties to the lower index, skipping the feature itself.
+    const candidates: number[] = [];
+    for (let b = 0; b < n; b++) if (b !== a) candidates.push(b);
+    const row = cosines.data.subarray(a * n, (a + 1) * n);
+    candidates.sort((x, y) => row[y] - row[x] || x - y);
+    const limit = Math.min(graph.topk, candidates.length);
+    for (let i = 0; i < limit; i++) {
+      const b = candidates[i];
+      const low = Math.min(a, b);
+      const high = Math.max(a, b);
+      // The lower-indexed side's cosine defines the pair, so both directions agree exactly.
+      const distance = 1 - cosines.data[low * n + high];
+      if (distance <= graph.eps) pairs.set(low * n + high, edgeWeight(distance, graph.sigma, graph.p));
+    }
+  }
+  void order;
+  const keys = [...pairs.keys()].sort((x, y) => x - y);
+  const edgeSource = new Uint32Array(keys.length);
+  const edgeTarget = new Uint32Array(keys.length);
+  const weights = new Float32Array(keys.length);
+  keys.forEach((key, e) => {
+    edgeSource[e] = Math.floor(key / n);
+    edgeTarget[e] = key % n;
+    weights[e] = pairs.get(key)!;
+  });
+  return laplacianFromEdges(n, edgeSource, edgeTarget, weights);
+}
+
+/** L = D - W as CSR (diagonal included, columns ascending) from an undirected edge list. */
+export function laplacianFromEdges(features: number, edgeSource: Uint32Array, edgeTarget: Uint32Array, edgeWeight: Float32Array): FeatureGraph {
+  const neighbours: Array<Array<[number, number]>> = Array.from({ length: features }, () => []);
+  const degree64 = new Float64Array(features);
+  for (let e = 0; e < edgeSource.length; e++) {
+    const a = edgeSource[e];
+    const b = edgeTarget[e];
+    neighbours[a].push([b, edgeWeight[e]]);
+    neighbours[b].push([a, edgeWeight[e]]);
+    degree64[a] += edgeWeight[e];
+    degree64[b] += edgeWeight[e];
+  }
+  const degree = Float32Array.from(degree64);
+  const rowPointer = new Uint32Array(features + 1);
+  const columnIndex = new Uint32Array(features + 2 * edgeSource.length);
+  const values = new Float32Array(columnIndex.length);
+  let cursor = 0;
+  for (let a = 0; a < features; a++) {
+    const entries = [...neighbours[a].map(([b, w]) => [b, -w] as [number, number]), [a, degree[a]] as [number, number]];
+    entries.sort((x, y) => x[0] - y[0]);
+    for (const [column, value] of entries) {
+      columnIndex[cursor] = column;
+      values[cursor++] = value;
+    }
+    rowPointer[a + 1] = cursor;
+  }
+  return { features, edgeSource, edgeTarget, edgeWeight, degree, rowPointer, columnIndex, values };
+}
+
+/** Profiles cosine + kNN + weights + union -> CSR Laplacian; throws EmptyGraphError without edges. */
+export async function buildFeatureGraph(
+  centroids: Matrix,
+  graph: GraphParameters,
+  which: string,
+  cosines: ProfileCosines = profileCosinesReference,
+): Promise<FeatureGraph> {
+  const result = graphFromCosines(await cosines(centroids), graph);
+  if (result.edgeSource.length === 0) throw new EmptyGraphError(which, centroids.columns, graph.eps, graph.topk);
+  return result;
+}
+
+/** y = L x for one signal x over the features (CSR product, f64 accumulation). */
+export function applyLaplacian(graph: FeatureGraph, signal: ArrayLike<number>, out = new Float32Array(graph.features)): Float32Array {
+  for (let a = 0; a < graph.features; a++) {
+    let sum = 0;
+    for (let i = graph.rowPointer[a]; i < graph.rowPointer[a + 1]; i++) sum += graph.values[i] * signal[graph.columnIndex[i]];
+    out[a] = sum;
+  }
+  return out;
+}

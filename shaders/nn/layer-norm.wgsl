@@ -1,0 +1,65 @@
+// Layer normalisation over the last axis of x [rows, n], as torch.nn.LayerNorm: biased variance,
+// out = (x - mean) / sqrt(var + eps) * gamma + beta. One workgroup per row; two passes (mean,
+// then squared deviations) for accuracy. `elem` (f32 or f16) is prepended by the host.
+
+struct Params {
+  rows: u32,
+  columns: u32,
+  eps: f32,
+};
+
+@group(0) @binding(0) var<storage, read> x: array<elem>;
+@group(0) @binding(1) var<storage, read> gamma: array<elem>;
+@group(0) @binding(2) var<storage, read> beta: array<elem>;
+@group(0) @binding(3) var<storage, read_write> out: array<elem>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+const WORKGROUP_SIZE: u32 = 256u;
+
+var<workgroup> scratch: array<f32, 256>;
+
+fn reduce_sum(value: f32, lane: u32) -> f32 {
+  scratch[lane] = value;
+  workgroupBarrier();
+  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
+    if (lane < stride) {
+      scratch[lane] += scratch[lane + stride];
+    }
+    workgroupBarrier();
+  }
+  let result = scratch[0];
+  workgroupBarrier();
+  return result;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) group: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lane: u32,
+) {
+  let row = group.x + group.y * groups.x;
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.columns;
+  let base = row * n;
+
+  var local_sum = 0.0;
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    local_sum += f32(x[base + i]);
+  }
+  let mean = reduce_sum(local_sum, lane) / f32(n);
+
+  var local_squares = 0.0;
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    let d = f32(x[base + i]) - mean;
+    local_squares += d * d;
+  }
+  let inverse_std = inverseSqrt(reduce_sum(local_squares, lane) / f32(n) + params.eps);
+
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    let normalised = (f32(x[base + i]) - mean) * inverse_std;
+    out[base + i] = elem(normalised * f32(gamma[i]) + f32(beta[i]));
+  }
+}

@@ -1,0 +1,73 @@
+// Row-wise softmax of x [rows, n]: one workgroup per row, max-subtracted so exp never overflows.
+// `elem` (f32 or f16) is the storage type, prepended by the host; all arithmetic is f32.
+
+struct Params {
+  rows: u32,
+  columns: u32,
+};
+
+@group(0) @binding(0) var<storage, read> x: array<elem>;
+@group(0) @binding(1) var<storage, read_write> out: array<elem>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+const WORKGROUP_SIZE: u32 = 256u;
+
+var<workgroup> scratch: array<f32, 256>;
+
+fn reduce_max(value: f32, lane: u32) -> f32 {
+  scratch[lane] = value;
+  workgroupBarrier();
+  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
+    if (lane < stride) {
+      scratch[lane] = max(scratch[lane], scratch[lane + stride]);
+    }
+    workgroupBarrier();
+  }
+  let result = scratch[0];
+  workgroupBarrier();
+  return result;
+}
+
+fn reduce_sum(value: f32, lane: u32) -> f32 {
+  scratch[lane] = value;
+  workgroupBarrier();
+  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
+    if (lane < stride) {
+      scratch[lane] += scratch[lane + stride];
+    }
+    workgroupBarrier();
+  }
+  let result = scratch[0];
+  workgroupBarrier();
+  return result;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) group: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
+  @builtin(local_invocation_index) lane: u32,
+) {
+  let row = group.x + group.y * groups.x;
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.columns;
+  let base = row * n;
+
+  var local_max = -3.4028235e38;
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    local_max = max(local_max, f32(x[base + i]));
+  }
+  let row_max = reduce_max(local_max, lane);
+
+  var local_sum = 0.0;
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    local_sum += exp(f32(x[base + i]) - row_max);
+  }
+  let inverse_sum = 1.0 / reduce_sum(local_sum, lane);
+
+  for (var i = lane; i < n; i += WORKGROUP_SIZE) {
+    out[base + i] = elem(exp(f32(x[base + i]) - row_max) * inverse_sum);
+  }
+}
