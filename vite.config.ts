@@ -1,22 +1,32 @@
 import { defineConfig } from 'vite';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoCorpusPlugin } from './scripts/build-demo-corpus';
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
 
 // Serves the demo (demo/) with the kernel check page (demo/kernels.html). WGSL files are
 // imported with `?raw`, which Vite inlines; the same files load in Node through
-// scripts/wgsl-hooks.mjs.
+// scripts/wgsl-hooks.mjs. demoCorpusPlugin writes demo/public/cve-corpus.json (from
+// @opticspace/eval's CVE/CWE dataset) when it is missing or stale.
 export default defineConfig({
-  root: resolve(__dirname, 'demo'),
-  publicDir: resolve(__dirname, 'demo/public'),
-  server: { port: 5173, host: '127.0.0.1', fs: { allow: [resolve(__dirname)] } },
+  root: resolve(repoRoot, 'demo'),
+  publicDir: resolve(repoRoot, 'demo/public'),
+  plugins: [demoCorpusPlugin()],
+  // The demo's search engine runs in a module worker (demo/src/engine-worker.ts).
+  worker: { format: 'es' },
+  // Node-only native modules that some packages import lazily: never pre-bundle them for the browser.
+  optimizeDeps: { exclude: ['@napi-rs/canvas', 'webgpu'] },
+  server: { port: 5173, host: '127.0.0.1', fs: { allow: [resolve(repoRoot)] } },
   preview: { port: 4173, host: '127.0.0.1' },
   build: {
-    outDir: resolve(__dirname, 'dist/demo'),
+    outDir: resolve(repoRoot, 'dist/demo'),
     emptyOutDir: true,
     target: 'es2022',
     rollupOptions: {
       input: {
-        main: resolve(__dirname, 'demo/index.html'),
-        kernels: resolve(__dirname, 'demo/kernels.html'),
+        main: resolve(repoRoot, 'demo/index.html'),
+        kernels: resolve(repoRoot, 'demo/kernels.html'),
       },
     },
   },

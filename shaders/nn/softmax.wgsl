@@ -55,7 +55,7 @@ fn main(
   let n = params.columns;
   let base = row * n;
 
-  var local_max = -3.4028235e38;
+  var local_max = -3.4028234663852886e38; // lowest finite f32
   for (var i = lane; i < n; i += WORKGROUP_SIZE) {
     local_max = max(local_max, f32(x[base + i]));
   }

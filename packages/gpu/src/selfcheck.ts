@@ -9,6 +9,13 @@ import { SeededRandom } from './random';
 import { Tensor } from './tensor';
 import { roundToFloat16 } from './half';
 import { axpby, axpbyReference } from './kernels/axpby';
+import { matmul, matmulReference } from './kernels/matmul';
+import { softmax, softmaxReference } from './kernels/softmax';
+import { layerNorm, layerNormReference } from './kernels/layer-norm';
+import { gelu, quickGelu, geluReference, quickGeluReference } from './kernels/gelu';
+import { CsrMatrix } from './kernels/csr-matrix';
+import { csrMatmul, csrMatmulReference } from './kernels/csr-matmul';
+import { topk, topkReference } from './kernels/topk';
 
 export interface KernelCheckResult {
   kernel: string;
@@ -54,6 +61,148 @@ for (const n of [1, 257, 4099]) {
       const round = dtype === 'f16' ? roundToFloat16 : (x: Float32Array) => x;
       const expected = round(axpbyReference(round(a), round(b), 0.75, -1.25));
       return { actual, expected, atol: dtype === 'f16' ? 1e-2 : 1e-5, rtol: dtype === 'f16' ? 2e-3 : 1e-6 };
+    },
+  });
+}
+
+const identity = (x: Float32Array) => x;
+const roundFor = (dtype: 'f32' | 'f16') => (dtype === 'f16' ? roundToFloat16 : identity);
+/** f32 / f16 tolerances: f16 outputs are rounded once to f16 (2^-11 relative). */
+const tolerance = (dtype: 'f32' | 'f16', f32: [number, number], f16: [number, number] = [1e-3, 2e-3]) => {
+  const [atol, rtol] = dtype === 'f16' ? f16 : f32;
+  return { atol, rtol };
+};
+
+// --- matmul ---
+for (const c of [
+  { M: 1, K: 1, N: 1 },
+  { M: 33, K: 19, N: 65, transposeB: true, bias: true },
+  { M: 17, K: 40, N: 9, transposeA: true, alpha: -0.5 },
+  { M: 5, K: 18, N: 7, batch: 3 },
+]) {
+  registerCheck({
+    kernel: 'matmul',
+    caseName: `${c.batch ? `${c.batch}x` : ''}${c.M}x${c.K}x${c.N}${c.transposeA ? ' transposeA' : ''}${c.transposeB ? ' transposeB' : ''}${c.bias ? ' bias' : ''}`,
+    async run(ctx, dtype) {
+      const rng = new SeededRandom(2000 + c.M * 100 + c.K + c.N);
+      const round = roundFor(dtype);
+      const batch = c.batch ?? 1;
+      const a = round(rng.uniformArray(batch * c.M * c.K));
+      const b = round(rng.uniformArray(batch * c.K * c.N));
+      const bias = c.bias ? round(rng.uniformArray(c.N)) : undefined;
+      const aShape = c.transposeA ? [c.K, c.M] : [c.M, c.K];
+      const bShape = c.transposeB ? [c.N, c.K] : [c.K, c.N];
+      const ta = Tensor.from(ctx, a, c.batch ? [batch, ...aShape] : aShape, dtype);
+      const tb = Tensor.from(ctx, b, c.batch ? [batch, ...bShape] : bShape, dtype);
+      const tbias = bias ? Tensor.from(ctx, bias, [c.N], dtype) : undefined;
+      const out = await matmul(ctx, ta, tb, { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias: tbias });
+      const actual = await out.read();
+      [ta, tb, tbias, out].forEach((t) => t?.dispose());
+      const expected = round(matmulReference(a, b, c.M, c.K, c.N, { ...c, bias }));
+      return { actual, expected, ...tolerance(dtype, [1e-4, 1e-5]) };
+    },
+  });
+}
+
+// --- softmax and layerNorm ---
+for (const [rows, n] of [[1, 1], [3, 257], [9, 20]]) {
+  registerCheck({
+    kernel: 'softmax',
+    caseName: `[${rows}, ${n}]`,
+    async run(ctx, dtype) {
+      const round = roundFor(dtype);
+      const x = round(new SeededRandom(3000 + rows * n).uniformArray(rows * n, -6, 6));
+      const tx = Tensor.from(ctx, x, [rows, n], dtype);
+      const out = await softmax(ctx, tx);
+      const actual = await out.read();
+      [tx, out].forEach((t) => t.dispose());
+      return { actual, expected: round(softmaxReference(x, rows, n)), ...tolerance(dtype, [1e-6, 1e-5]) };
+    },
+  });
+  registerCheck({
+    kernel: 'layerNorm',
+    caseName: `[${rows}, ${n}]`,
+    async run(ctx, dtype) {
+      const round = roundFor(dtype);
+      const rng = new SeededRandom(4000 + rows * n);
+      const x = round(rng.uniformArray(rows * n, 1, 4));
+      const gamma = round(rng.uniformArray(n, 0.5, 1.5));
+      const beta = round(rng.uniformArray(n, -1, 1));
+      const tensors = [Tensor.from(ctx, x, [rows, n], dtype), Tensor.from(ctx, gamma, [n], dtype), Tensor.from(ctx, beta, [n], dtype)];
+      const out = await layerNorm(ctx, tensors[0], tensors[1], tensors[2], 1e-5);
+      const actual = await out.read();
+      [...tensors, out].forEach((t) => t.dispose());
+      return { actual, expected: round(layerNormReference(x, gamma, beta, rows, n, 1e-5)), ...tolerance(dtype, [2e-5, 1e-5], [4e-3, 2e-3]) };
+    },
+  });
+}
+
+// --- gelu and quickGelu ---
+for (const [kernel, op, reference] of [['gelu', gelu, geluReference], ['quickGelu', quickGelu, quickGeluReference]] as const) {
+  registerCheck({
+    kernel,
+    caseName: 'n=1001 in [-8, 8]',
+    async run(ctx, dtype) {
+      const round = roundFor(dtype);
+      const x = round(new SeededRandom(kernel === 'gelu' ? 5001 : 5002).uniformArray(1001, -8, 8));
+      const tx = Tensor.from(ctx, x, [1001], dtype);
+      const out = await op(ctx, tx);
+      const actual = await out.read();
+      [tx, out].forEach((t) => t.dispose());
+      return { actual, expected: round(reference(x)), ...tolerance(dtype, [1e-6, 1e-6]) };
+    },
+  });
+}
+
+// --- csrMatmul (f32 only: the dtype argument does not apply) ---
+registerCheck({
+  kernel: 'csrMatmul',
+  caseName: '[40, 33] @ [33, 3], 10% dense, with addend',
+  async run(ctx) {
+    const rows = 40;
+    const cols = 33;
+    const width = 3;
+    const rng = new SeededRandom(6000);
+    const rowPtr = new Uint32Array(rows + 1);
+    const colIndex: number[] = [];
+    const values: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        if (rng.next() < 0.1) {
+          colIndex.push(c);
+          values.push(rng.next() * 2 - 1);
+        }
+      }
+      rowPtr[r + 1] = colIndex.length;
+    }
+    const dense = rng.uniformArray(cols * width);
+    const addend = rng.uniformArray(rows * width);
+    const csr = CsrMatrix.fromArrays(ctx, rows, cols, rowPtr, Uint32Array.from(colIndex), Float32Array.from(values));
+    const tensors = [Tensor.from(ctx, dense, [cols, width]), Tensor.from(ctx, addend, [rows, width])];
+    const out = await csrMatmul(ctx, csr, tensors[0], { alpha: -0.3, beta: 1, addend: tensors[1] });
+    const actual = await out.read();
+    [...tensors, out].forEach((t) => t.dispose());
+    csr.dispose();
+    const expected = csrMatmulReference(rows, cols, rowPtr, colIndex, values, dense, width, { alpha: -0.3, beta: 1, addend });
+    return { actual, expected, atol: 1e-5, rtol: 1e-5 };
+  },
+});
+
+// --- topk (f32 scores only; exact: values then indices, compared with zero tolerance) ---
+for (const [rows, n, k, largest] of [[2, 3001, 10, true], [1, 700, 300, false], [1, 1100, 1024, true]] as const) {
+  registerCheck({
+    kernel: 'topk',
+    caseName: `[${rows}, ${n}] k=${k} ${largest ? 'largest' : 'smallest'}`,
+    async run(ctx) {
+      const rng = new SeededRandom(7000 + n + k);
+      // Rounded to 1/8 so there are ties, which must break by lower index.
+      const scores = Float32Array.from({ length: rows * n }, () => Math.round(rng.normal() * 64) / 8);
+      const tensor = Tensor.from(ctx, scores, [rows, n]);
+      const result = await topk(ctx, tensor, k, { largest });
+      tensor.dispose();
+      const expected = topkReference(scores, rows, n, k, largest);
+      const concat = (values: Float32Array, indices: Uint32Array) => Float64Array.from([...values, ...indices]);
+      return { actual: concat(result.values, result.indices), expected: concat(expected.values, expected.indices), atol: 0, rtol: 0 };
     },
   });
 }

@@ -60,7 +60,6 @@ export function edgeWeight(distance: number, sigma: number, p: number): number {
 export function graphFromCosines(cosines: Matrix, graph: GraphParameters): FeatureGraph {
   const n = cosines.rows;
   const pairs = new Map<number, number>();
-  const order = new Uint32Array(n);
   for (let a = 0; a < n; a++) {
     // Exact top-k by cosine descending, ties to the lower index, skipping the feature itself.
     const candidates: number[] = [];
@@ -77,7 +76,6 @@ export function graphFromCosines(cosines: Matrix, graph: GraphParameters): Featu
       if (distance <= graph.eps) pairs.set(low * n + high, edgeWeight(distance, graph.sigma, graph.p));
     }
   }
-  void order;
   const keys = [...pairs.keys()].sort((x, y) => x - y);
   const edgeSource = new Uint32Array(keys.length);
   const edgeTarget = new Uint32Array(keys.length);

@@ -10,6 +10,19 @@ import type { Matrix } from './matrix';
 /** Nearest centroid per point: labels (ties to the lower centroid index). */
 export type AssignNearest = (points: Matrix, centroids: Matrix) => Promise<Uint32Array>;
 
+/** An assignment step bound to one set of points (the GPU keeps them resident between iterations). */
+export interface Assigner {
+  assign(centroids: Matrix): Promise<Uint32Array>;
+  dispose(): void;
+}
+
+export type CreateAssigner = (points: Matrix) => Assigner;
+
+export const referenceAssigner: CreateAssigner = (points) => ({
+  assign: async (centroids) => assignNearestSync(points, centroids),
+  dispose: () => undefined,
+});
+
 /** Default number of clusters: clamp(round(sqrt(N)), 2, 1024), never above N. */
 export function defaultClusterCount(items: number): number {
   return Math.min(items, Math.max(2, Math.min(1024, Math.round(Math.sqrt(items)))));
@@ -134,21 +147,25 @@ export interface KMeansResult {
 export async function kmeans(
   points: Matrix,
   clusters: number,
-  options: { seed: number; iterations: number; sampleSize: number; assign?: AssignNearest },
+  options: { seed: number; iterations: number; sampleSize: number; assigner?: CreateAssigner },
 ): Promise<KMeansResult> {
   const rng = new SeededRandom(options.seed);
-  const assign = options.assign ?? assignNearestReference;
   const sample = points.rows > options.sampleSize ? gatherRows(points, sampleRows(points.rows, options.sampleSize, rng)) : points;
   let centroids = kmeansPlusPlus(sample, Math.min(clusters, sample.rows), rng);
   let labels: Uint32Array | null = null;
   let iteration = 0;
-  while (iteration < options.iterations) {
-    iteration++;
-    const next = await assign(sample, centroids);
-    const converged = labels !== null && next.every((label, i) => label === labels![i]);
-    labels = next;
-    if (converged) break;
-    centroids = updateCentroids(sample, labels, centroids);
+  const assigner = (options.assigner ?? referenceAssigner)(sample);
+  try {
+    while (iteration < options.iterations) {
+      iteration++;
+      const next = await assigner.assign(centroids);
+      const converged = labels !== null && next.every((label, i) => label === labels![i]);
+      labels = next;
+      if (converged) break;
+      centroids = updateCentroids(sample, labels, centroids);
+    }
+  } finally {
+    assigner.dispose();
   }
   return { centroids, iterations: iteration, sampled: sample.rows };
 }

@@ -12,7 +12,9 @@ export class FileWeightSource implements WeightSource {
   ) {}
 
   static async open(path: string): Promise<FileWeightSource> {
-    const fs = await import('node:fs/promises');
+    // Module name held in a variable so browser bundlers never try to resolve it.
+    const moduleName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:fs/promises');
     let handle: FileHandle;
     try {
       handle = await fs.open(path, 'r');

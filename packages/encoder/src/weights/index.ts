@@ -7,3 +7,4 @@ export * from './reader';
 export * from './writer';
 export * from './encoder-tensors';
 export * from './encoder-weights';
+export * from './random-weights';

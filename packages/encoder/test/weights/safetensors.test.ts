@@ -113,7 +113,7 @@ describe('SafetensorsReader', () => {
     const path = join(directory, 'w.bin');
     await writeFile(path, file);
     const fromFile = await SafetensorsReader.open(await FileWeightSource.open(path));
-    const fromBlob = await SafetensorsReader.open(new BlobWeightSource(new Blob([file])));
+    const fromBlob = await SafetensorsReader.open(new BlobWeightSource(new Blob([new Uint8Array(file)])));
     for (const name of ['x.f32', 'x.f16', 'x.bf16']) {
       expect(Array.from((await fromFile.readFloat32(name)).data)).toEqual(Array.from((await fromBlob.readFloat32(name)).data));
     }

@@ -15,7 +15,7 @@ import {
 import type { RetrievalDataset } from './types';
 
 async function readTextFile(path: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -32,7 +32,7 @@ export interface LoadBeirOptions {
 }
 
 export async function loadBeirDataset(directory: string, options: LoadBeirOptions = {}): Promise<RetrievalDataset> {
-  const { join, basename, resolve } = await import('node:path');
+  const { join, basename, resolve } = await import(/* @vite-ignore */ 'node:path');
   const split = options.split ?? 'test';
   const corpusPath = join(directory, 'corpus.jsonl');
   const queriesPath = join(directory, 'queries.jsonl');
@@ -52,8 +52,8 @@ export async function loadBeirDataset(directory: string, options: LoadBeirOption
 }
 
 export async function writeBeirDataset(directory: string, dataset: RetrievalDataset, split = 'test'): Promise<void> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { mkdir, writeFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+  const { join } = await import(/* @vite-ignore */ 'node:path');
   await mkdir(join(directory, 'qrels'), { recursive: true });
   await writeFile(join(directory, 'corpus.jsonl'), formatCorpusJsonl(dataset.corpus));
   await writeFile(join(directory, 'queries.jsonl'), formatQueriesJsonl(dataset.queries));

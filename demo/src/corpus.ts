@@ -1,0 +1,148 @@
+/**
+ * The documents the demo searches: the CVE corpus shipped as a static asset
+ * (public/cve-corpus.json, written at build time by scripts/build-demo-corpus.ts from
+ * @opticspace/eval's CVE dataset), or a corpus the user drops in (JSONL or text files).
+ */
+import { InvalidInputError } from '@opticspace/gpu';
+
+export interface DemoDocument {
+  id: string;
+  title: string;
+  text: string;
+  /** A class label shown beside the hit, e.g. the CWE id of a CVE ("CWE-89"). */
+  label?: string;
+  /** The label's human name, e.g. "SQL Injection". */
+  labelName?: string;
+  /** Every label of the document (a CVE can be listed under several CWEs); `label` is the first. */
+  labels?: string[];
+}
+
+export interface DemoCorpus {
+  name: string;
+  /** Where it came from, in words ("CWE Observed_Examples via cwe-sdk 1.1.19"). */
+  source: string;
+  documents: DemoDocument[];
+}
+
+/** Limits that keep a dropped corpus inside what one tab can index. */
+export const MAX_DOCUMENTS = 50_000;
+export const MAX_CORPUS_BYTES = 64 * 1024 * 1024;
+const TEXT_FIELDS = ['title', 'text', 'body', 'content', 'abstract', 'description', 'summary'];
+const ID_FIELDS = ['id', '_id', 'docid', 'doc_id'];
+
+export const CVE_CORPUS_URL = `${import.meta.env.BASE_URL}cve-corpus.json`;
+
+/** Reads and validates a corpus file in the DemoCorpus JSON layout. */
+export function parseCorpusJson(text: string, source: string): DemoCorpus {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const corpus = value as Partial<DemoCorpus>;
+  if (typeof corpus !== 'object' || corpus === null || !Array.isArray(corpus.documents)) {
+    throw new InvalidInputError(`${source}: expected an object with a 'documents' array`);
+  }
+  corpus.documents.forEach((document, index) => {
+    if (typeof document?.id !== 'string' || typeof document.text !== 'string') {
+      throw new InvalidInputError(`${source}: document ${index} needs string 'id' and 'text' fields`);
+    }
+  });
+  if (corpus.documents.length === 0) throw new InvalidInputError(`${source}: the corpus has no documents`);
+  return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents };
+}
+
+export async function fetchCveCorpus(url = CVE_CORPUS_URL): Promise<DemoCorpus> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new InvalidInputError(
+      `the CVE corpus (${url}) is missing (HTTP ${response.status}); build it with 'node scripts/run-ts.mjs scripts/build-demo-corpus.ts'`,
+    );
+  }
+  return parseCorpusJson(await response.text(), url);
+}
+
+function stringField(record: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = record[name];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/**
+ * One JSON object per line. The text is every known text field present (title, text, body,
+ * content, abstract, description, summary) joined; id from id/_id/docid or the line number.
+ */
+export function parseJsonl(text: string, fileName: string): DemoDocument[] {
+  const documents: DemoDocument[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch (error) {
+      throw new InvalidInputError(`${fileName}:${index + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new InvalidInputError(`${fileName}:${index + 1}: expected a JSON object, got ${Array.isArray(record) ? 'an array' : typeof record}`);
+    }
+    const fields = record as Record<string, unknown>;
+    const parts = TEXT_FIELDS.map((name) => fields[name]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+    if (parts.length === 0) {
+      throw new InvalidInputError(`${fileName}:${index + 1}: no text field; expected one of ${TEXT_FIELDS.join(', ')}`);
+    }
+    const title = stringField(fields, ['title', 'name']) ?? '';
+    const body = parts.filter((part) => part !== title).join('\n');
+    documents.push({
+      id: stringField(fields, ID_FIELDS) ?? `${fileName}#${index + 1}`,
+      title,
+      text: body || title,
+      label: stringField(fields, ['label', 'category', 'cwe']),
+    });
+  }
+  return documents;
+}
+
+function titleOf(fileName: string, text: string): string {
+  const heading = /^#\s+(.+)$/m.exec(text);
+  return heading ? heading[1].trim() : fileName.replace(/\.[^.]+$/, '');
+}
+
+/** Files the user picked or dropped: .jsonl/.ndjson/.json lines, or one document per .txt/.md file. */
+export async function corpusFromFiles(files: readonly File[]): Promise<DemoCorpus> {
+  if (files.length === 0) throw new InvalidInputError('no files were given');
+  const usable = files.filter((file) => /\.(jsonl|ndjson|json|txt|md|markdown)$/i.test(file.name));
+  if (usable.length === 0) {
+    throw new InvalidInputError(`none of the ${files.length} files is .jsonl, .json, .txt or .md (first: ${files[0].name})`);
+  }
+  const totalBytes = usable.reduce((sum, file) => sum + file.size, 0);
+  if (totalBytes > MAX_CORPUS_BYTES) {
+    throw new InvalidInputError(`the files hold ${(totalBytes / 1e6).toFixed(1)} MB; at most ${MAX_CORPUS_BYTES / 1e6} MB fit in the demo`);
+  }
+  const documents: DemoDocument[] = [];
+  for (const file of usable) {
+    const path = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+    const text = await file.text();
+    if (/\.(jsonl|ndjson|json)$/i.test(file.name)) {
+      documents.push(...parseJsonl(text, path));
+    } else if (text.trim() !== '') {
+      documents.push({ id: path, title: titleOf(file.name, text), text });
+    }
+    if (documents.length > MAX_DOCUMENTS) {
+      throw new InvalidInputError(`more than ${MAX_DOCUMENTS} documents; the demo indexes at most ${MAX_DOCUMENTS}`);
+    }
+  }
+  if (documents.length < 2) throw new InvalidInputError(`an index needs at least 2 documents, the files gave ${documents.length}`);
+  const name = usable.length === 1 ? usable[0].name : `${usable.length} files`;
+  return { name, source: 'your files (they never leave this tab)', documents };
+}
+
+/** The text a document is embedded as: title and body. */
+export function documentText(document: DemoDocument): string {
+  if (!document.title || document.text.startsWith(document.title)) return document.text;
+  return `${document.title}. ${document.text}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Messages between the page and the search worker (engine-worker.ts). The worker holds the
+ * embedder and the EnergyIndex so that building never freezes the page.
+ */
+import type { BuildReport, SearchMethod } from '@opticspace/index';
+
+export interface BuildSettings {
+  /** Embedding dimension of the lexical (LSA) embedder. */
+  dims: number;
+  eta: number;
+  steps: number;
+  topk: number;
+  seed: number;
+  /** 'auto' uses WebGPU when there is an adapter; 'cpu' forces the TypeScript backend. */
+  backend: 'auto' | 'cpu' | 'webgpu';
+}
+
+export interface SearchSettings {
+  k: number;
+  alpha: number;
+  candidates: number;
+  weights: { lambda: number; dispersion: number; dirichlet: number };
+}
+
+export interface GpuProbe {
+  available: boolean;
+  /** Adapter name, or why there is none. */
+  detail: string;
+  shaderF16: boolean;
+}
+
+export interface EngineSummary {
+  report: BuildReport;
+  backend: { kind: 'cpu' | 'webgpu'; adapter: string };
+  gpu: GpuProbe;
+  documents: number;
+  dims: number;
+  vocabulary: number;
+  /** Per-document lambda (taumode index), for the result lists. */
+  lambda: Float32Array;
+  /** Size of the saved form of the index and of the embedder, in bytes. */
+  indexBytes: number;
+  embedderBytes: number;
+  /** Wall time of fit + embed (ms) and of EnergyIndex.build or load (ms). */
+  embedMs: number;
+  indexMs: number;
+  loadedFromStorage: boolean;
+}
+
+export interface MethodResult {
+  method: SearchMethod;
+  hits: Array<{ index: number; score: number }>;
+  /** index.search only (ms). */
+  searchMs: number;
+}
+
+export interface SearchResponse {
+  results: MethodResult[];
+  /** Embedding the query text (ms). */
+  embedMs: number;
+  queryLambda: number;
+}
+
+export type EngineRequest =
+  | { id: number; type: 'probe' }
+  | { id: number; type: 'build'; texts: string[]; settings: BuildSettings }
+  | { id: number; type: 'search'; query: string; methods: SearchMethod[]; settings: SearchSettings }
+  | { id: number; type: 'export' }
+  | { id: number; type: 'load'; index: Uint8Array; embedder: Uint8Array; backend: BuildSettings['backend']; documents: number };
+
+export type EngineReply =
+  | { id: number; type: 'progress'; stage: string; fraction: number | null; ms?: number; done?: boolean }
+  | { id: number; type: 'ok'; value: unknown }
+  | { id: number; type: 'error'; name: string; message: string };

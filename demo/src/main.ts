@@ -1,0 +1,402 @@
+/**
+ * The opticspace demo, top to bottom: find the GPU, load a saved index or the CVE corpus,
+ * build the energy index in a worker with a progress bar per stage, then search with the
+ * energy (or lambda-aware / hybrid) ranking beside cosine.
+ */
+import type { SearchMethod } from '@opticspace/index';
+import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus } from './corpus';
+import { SearchEngineClient } from './engine';
+import type { BuildSettings, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
+import { formatBytes, formatMs, StageList } from './progress';
+import { renderReport, type ReportEntries } from './report';
+import { renderHits } from './results';
+import { forgetSavedIndex, readSavedIndex, saveIndex } from './saved-index';
+import { openBlobStore, type BlobStore } from './storage';
+import { renderSweep } from './sweep';
+import { setupTabs } from './tabs';
+
+/** What the e2e tests read: the page's state, the last build and the last search. */
+export interface DemoTestHooks {
+  state: 'starting' | 'building' | 'ready' | 'error';
+  error?: string;
+  gpu?: GpuProbe;
+  summary?: Omit<EngineSummary, 'lambda'>;
+  storage?: BlobStore['kind'];
+  builds: number;
+  loads: number;
+  /** Page-side wall time of the last build (corpus to searchable), ms. */
+  lastBuildMs?: number;
+  lastSearch?: { query: string; method: SearchMethod; ids: Record<string, Array<{ id: string; labels: string[] }>>; response: SearchResponse };
+  saved?: boolean;
+}
+
+declare global {
+  interface Window {
+    __demo: DemoTestHooks;
+  }
+}
+
+const $ = <T extends HTMLElement>(selector: string): T => {
+  const element = document.querySelector<T>(selector);
+  if (!element) throw new Error(`demo markup is missing ${selector}`);
+  return element;
+};
+
+const hooks: DemoTestHooks = { state: 'starting', builds: 0, loads: 0 };
+window.__demo = hooks;
+
+const ui = {
+  badge: $<HTMLParagraphElement>('#backend-badge'),
+  fallback: $<HTMLParagraphElement>('#fallback-banner'),
+  corpusSummary: $<HTMLParagraphElement>('#corpus-summary'),
+  corpusError: $<HTMLParagraphElement>('#corpus-error'),
+  corpusFiles: $<HTMLInputElement>('#corpus-files'),
+  corpusFolder: $<HTMLInputElement>('#corpus-folder'),
+  corpusReset: $<HTMLButtonElement>('#corpus-reset'),
+  dropZone: $<HTMLDivElement>('#drop-zone'),
+  stages: new StageList($<HTMLOListElement>('#build-stages')),
+  report: $<HTMLDListElement>('#build-report'),
+  save: $<HTMLButtonElement>('#save-index'),
+  forget: $<HTMLButtonElement>('#forget-index'),
+  storageStatus: $<HTMLParagraphElement>('#storage-status'),
+  searchForm: $<HTMLFormElement>('#search-form'),
+  query: $<HTMLInputElement>('#query'),
+  method: $<HTMLSelectElement>('#method'),
+  searchButton: $<HTMLButtonElement>('#search-button'),
+  examples: [...document.querySelectorAll<HTMLButtonElement>('button.example')],
+  energyTitle: $<HTMLSpanElement>('#energy-title'),
+  energyLatency: $<HTMLSpanElement>('#energy-latency'),
+  cosineLatency: $<HTMLSpanElement>('#cosine-latency'),
+  energyResults: $<HTMLOListElement>('#energy-results'),
+  cosineResults: $<HTMLOListElement>('#cosine-results'),
+  controls: $<HTMLFormElement>('#controls'),
+  rebuild: $<HTMLButtonElement>('#rebuild'),
+};
+
+const METHOD_TITLES: Record<SearchMethod, string> = {
+  energy: 'Energy',
+  lambdaAware: 'Lambda-aware',
+  hybrid: 'Hybrid',
+  cosine: 'Cosine',
+};
+const SCORE_NAMES: Record<SearchMethod, string> = { energy: 'distance', hybrid: 'distance', lambdaAware: 'score', cosine: 'cos' };
+
+const engine = new SearchEngineClient();
+let store: BlobStore | null = null;
+let corpus: DemoCorpus | null = null;
+let summary: EngineSummary | null = null;
+let busy = false;
+
+function numberField(form: HTMLFormElement, name: string): number {
+  const input = form.elements.namedItem(name) as HTMLInputElement;
+  const value = Number(input.value);
+  const min = Number(input.min);
+  const max = Number(input.max);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    input.setCustomValidity(`${name} must be between ${min} and ${max}`);
+    input.reportValidity();
+    throw new RangeError(`${name} must be between ${min} and ${max}, got '${input.value}'`);
+  }
+  input.setCustomValidity('');
+  return value;
+}
+
+function buildSettings(): BuildSettings {
+  const forceCpu = new URLSearchParams(location.search).get('backend') === 'cpu';
+  return {
+    dims: 128,
+    eta: numberField(ui.controls, 'eta'),
+    steps: Math.round(numberField(ui.controls, 'steps')),
+    topk: Math.round(numberField(ui.controls, 'topk')),
+    seed: 42,
+    backend: forceCpu ? 'cpu' : 'auto',
+  };
+}
+
+function searchSettings(): SearchSettings {
+  return {
+    k: Math.round(numberField(ui.controls, 'k')),
+    alpha: numberField(ui.controls, 'alpha'),
+    candidates: Math.round(numberField(ui.controls, 'candidates')),
+    weights: {
+      lambda: numberField(ui.controls, 'wLambda'),
+      dispersion: numberField(ui.controls, 'wDispersion'),
+      dirichlet: numberField(ui.controls, 'wDirichlet'),
+    },
+  };
+}
+
+function setReady(ready: boolean): void {
+  for (const control of [ui.query, ui.searchButton, ui.save, ui.rebuild, ...ui.examples]) control.disabled = !ready;
+  ui.forget.disabled = !store;
+}
+
+function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
+  const onGpu = backend ? backend.kind === 'webgpu' : gpu.available;
+  ui.badge.className = `badge ${onGpu ? 'gpu' : 'cpu'}`;
+  ui.badge.textContent = onGpu ? `WebGPU: ${backend?.adapter ?? gpu.detail}` : 'CPU fallback (TypeScript)';
+  if (!gpu.available) {
+    ui.fallback.hidden = false;
+    ui.fallback.textContent =
+      `WebGPU is not available here (${gpu.detail}). The demo runs on the TypeScript fallback: ` +
+      'the same index and the same results, computed on the CPU, so building takes longer.';
+  } else if (backend?.kind === 'cpu') {
+    ui.fallback.hidden = false;
+    ui.fallback.textContent = 'The index runs on the TypeScript (CPU) backend because ?backend=cpu is in the address.';
+  } else {
+    ui.fallback.hidden = true;
+  }
+}
+
+function describeCorpus(current: DemoCorpus, note = ''): void {
+  const labels = new Set(current.documents.map((d) => d.label).filter(Boolean)).size;
+  ui.corpusSummary.textContent =
+    `${current.name}: ${current.documents.length.toLocaleString()} documents` +
+    (labels > 0 ? ` in ${labels} classes` : '') +
+    `. Source: ${current.source}.${note ? ' ' + note : ''}`;
+}
+
+function reportEntries(s: EngineSummary, pageMs: number | undefined): ReportEntries {
+  const r = s.report;
+  const entries: Array<readonly [string, string | number]> = [
+    ['backend', `${s.backend.kind === 'webgpu' ? 'WebGPU' : 'TypeScript (CPU)'}: ${s.backend.adapter}`],
+    ['shader-f16', s.gpu.available ? (s.gpu.shaderF16 ? 'available' : 'not available (f32 kernels)') : 'n/a'],
+    ['documents N', r.items],
+    ['embedding', `LSA, ${s.dims} dims, vocabulary ${s.vocabulary.toLocaleString()} terms`],
+    ['features F / F\'', `${r.features} / ${r.projectedFeatures}`],
+    ['clusters X / after split X\'', `${r.clusters} / ${r.subCentroids} (${r.splits} split)`],
+    ['eta requested / used', `${r.etaRequested} / ${r.etaUsed.toPrecision(4)}`],
+    ['diffusion steps', r.steps],
+    ['edges L0 / Le', `${r.edges.bootstrap} / ${r.edges.energy}`],
+    ['tau', r.tau.toPrecision(4)],
+    ['degenerate items', r.degenerateItems.length],
+    ['seed', r.seed],
+  ];
+  if (s.loadedFromStorage) entries.push(['loaded from storage', `${formatMs(s.indexMs)} (no rebuild)`]);
+  else {
+    entries.push(['embed (fit + documents)', formatMs(s.embedMs)]);
+    for (const [stage, ms] of Object.entries(r.timings)) entries.push([`  ${stage}`, formatMs(ms ?? 0)]);
+    entries.push(['index build total', formatMs(s.indexMs)]);
+  }
+  if (pageMs !== undefined) entries.push(['ready after', formatMs(pageMs)]);
+  entries.push(['index size', formatBytes(s.indexBytes)], ['embedder size', formatBytes(s.embedderBytes)]);
+  return entries;
+}
+
+function showSummary(next: EngineSummary, pageMs?: number): void {
+  summary = next;
+  const { lambda: _lambda, ...rest } = next;
+  hooks.summary = rest;
+  hooks.gpu = next.gpu;
+  showGpu(next.gpu, next.backend);
+  renderReport(ui.report, reportEntries(next, pageMs));
+}
+
+function fail(where: string, error: unknown): void {
+  const message = `${where}: ${(error as Error).message ?? String(error)}`;
+  ui.corpusError.hidden = false;
+  ui.corpusError.textContent = message;
+  hooks.error = message;
+}
+
+async function build(next: DemoCorpus): Promise<void> {
+  if (busy) return;
+  busy = true;
+  setReady(false);
+  hooks.state = 'building';
+  ui.corpusError.hidden = true;
+  const started = performance.now();
+  try {
+    const settings = buildSettings();
+    describeCorpus(next);
+    ui.stages.reset(['fit', 'embed', 'projection', 'clustering', 'opticalCompression', 'bootstrapGraph', 'diffusion', 'splitting', 'energyGraph', 'upload', 'signatures']);
+    ui.stages.markNextRunning();
+    const texts = next.documents.map(documentText);
+    const built = await engine.build(texts, settings, (stage, fraction, ms, done) => {
+      const row = ui.stages.stage(stage);
+      if (done) {
+        row.done(ms ?? 0);
+        ui.stages.markNextRunning();
+      } else row.set(fraction, ms);
+    });
+    ui.stages.finish();
+    corpus = next;
+    hooks.lastBuildMs = performance.now() - started;
+    showSummary(built, hooks.lastBuildMs);
+    ui.storageStatus.textContent = 'Built in this tab. Save it to skip the build next time.';
+    hooks.builds += 1;
+    hooks.state = 'ready';
+    ui.energyResults.replaceChildren();
+    ui.cosineResults.replaceChildren();
+  } catch (error) {
+    hooks.state = corpus ? 'ready' : 'error';
+    fail('Building the index failed', error);
+  } finally {
+    busy = false;
+    setReady(corpus !== null);
+  }
+}
+
+async function runSearch(query: string): Promise<void> {
+  if (!corpus || !summary || busy || query.trim() === '') return;
+  const method = ui.method.value as SearchMethod;
+  try {
+    const response = await engine.search(query, [method, 'cosine'], searchSettings());
+    const [primary, cosine] = response.results;
+    const lambdaOf = (index: number): number => summary!.lambda[index];
+    const primaryIds = new Set(primary.hits.map((h) => h.index));
+    const cosineIds = new Set(cosine.hits.map((h) => h.index));
+    ui.energyTitle.textContent = METHOD_TITLES[method];
+    ui.energyLatency.textContent = `${formatMs(primary.searchMs + response.embedMs)} · query λ ${response.queryLambda.toFixed(3)}`;
+    ui.cosineLatency.textContent = formatMs(cosine.searchMs + response.embedMs);
+    renderHits(ui.energyResults, primary.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
+      scoreName: SCORE_NAMES[method],
+      otherIds: cosineIds,
+    });
+    renderHits(ui.cosineResults, cosine.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
+      scoreName: SCORE_NAMES.cosine,
+      otherIds: primaryIds,
+    });
+    const ids = (hits: Array<{ index: number }>) =>
+      hits.map((h) => {
+        const document = corpus!.documents[h.index];
+        return { id: document.id, labels: document.labels ?? (document.label ? [document.label] : []) };
+      });
+    hooks.lastSearch = { query, method, ids: { [method]: ids(primary.hits), cosine: ids(cosine.hits) }, response };
+  } catch (error) {
+    fail('Search failed', error);
+  }
+}
+
+async function loadCorpusFiles(files: File[]): Promise<void> {
+  try {
+    const dropped = await corpusFromFiles(files);
+    await build(dropped);
+  } catch (error) {
+    fail('Reading your corpus failed', error);
+  }
+}
+
+async function loadCveCorpus(): Promise<void> {
+  try {
+    ui.stages.reset(['corpus']);
+    ui.stages.markNextRunning();
+    const start = performance.now();
+    const cve = await fetchCveCorpus();
+    ui.stages.stage('corpus').done(performance.now() - start);
+    await build(cve);
+  } catch (error) {
+    hooks.state = 'error';
+    fail('Loading the CVE corpus failed', error);
+  }
+}
+
+async function loadSaved(): Promise<boolean> {
+  if (!store) return false;
+  const saved = await readSavedIndex(store);
+  if (!saved) return false;
+  hooks.state = 'building';
+  ui.stages.reset(['load']);
+  ui.stages.markNextRunning();
+  const start = performance.now();
+  const loaded = await engine.load(saved.index, saved.embedder, buildSettings().backend, saved.corpus.documents.length);
+  ui.stages.stage('load').done(performance.now() - start);
+  corpus = saved.corpus;
+  describeCorpus(saved.corpus, `Loaded from ${store.kind} (saved ${new Date(saved.manifest.savedAt).toLocaleString()}).`);
+  showSummary(loaded, performance.now() - start);
+  ui.storageStatus.textContent = `Loaded the saved index from ${store.kind}: no rebuild.`;
+  hooks.loads += 1;
+  hooks.saved = true;
+  hooks.state = 'ready';
+  setReady(true);
+  return true;
+}
+
+// --- wiring ---------------------------------------------------------------------------------
+
+setupTabs($<HTMLElement>('.tabs'), (panelId) => {
+  if (panelId === 'panel-optical') void import('./optical-tab').then((tab) => tab.openOpticalTab(corpus));
+});
+renderSweep($<HTMLDivElement>('#sweep-figures'));
+
+ui.searchForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void runSearch(ui.query.value);
+});
+ui.method.addEventListener('change', () => void runSearch(ui.query.value));
+for (const button of ui.examples) {
+  button.addEventListener('click', () => {
+    ui.query.value = button.dataset.query!;
+    void runSearch(ui.query.value);
+  });
+}
+ui.controls.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (corpus) void build(corpus);
+});
+ui.controls.addEventListener('change', (event) => {
+  // Search-time settings apply at once; diffusion settings wait for "Rebuild".
+  const name = (event.target as HTMLInputElement).name;
+  if (!['eta', 'steps', 'topk'].includes(name) && ui.query.value) void runSearch(ui.query.value);
+});
+ui.corpusFiles.addEventListener('change', () => void loadCorpusFiles([...(ui.corpusFiles.files ?? [])]));
+ui.corpusFolder.addEventListener('change', () => void loadCorpusFiles([...(ui.corpusFolder.files ?? [])]));
+ui.corpusReset.addEventListener('click', () => void loadCveCorpus());
+ui.dropZone.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.add('dragging');
+});
+ui.dropZone.addEventListener('dragleave', () => ui.dropZone.classList.remove('dragging'));
+ui.dropZone.addEventListener('drop', (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.remove('dragging');
+  void loadCorpusFiles([...(event.dataTransfer?.files ?? [])]);
+});
+ui.dropZone.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    ui.corpusFiles.click();
+  }
+});
+ui.save.addEventListener('click', async () => {
+  if (!store || !corpus) return;
+  try {
+    ui.save.disabled = true;
+    const bytes = await engine.exportBytes();
+    const manifest = await saveIndex(store, corpus, buildSettings(), bytes.embedder, bytes.index);
+    const total = manifest.bytes.corpus + manifest.bytes.embedder + manifest.bytes.index;
+    ui.storageStatus.textContent = `Saved to ${store.kind} (${formatBytes(total)}). The next visit loads it without a rebuild.`;
+    hooks.saved = true;
+  } catch (error) {
+    fail('Saving failed', error);
+  } finally {
+    ui.save.disabled = false;
+    ui.forget.disabled = false;
+  }
+});
+ui.forget.addEventListener('click', async () => {
+  if (!store) return;
+  await forgetSavedIndex(store);
+  hooks.saved = false;
+  ui.storageStatus.textContent = `The saved index was removed from ${store.kind}.`;
+});
+
+async function start(): Promise<void> {
+  const gpu = await engine.probe();
+  hooks.gpu = gpu;
+  showGpu(gpu);
+  try {
+    store = await openBlobStore();
+    hooks.storage = store.kind;
+  } catch (error) {
+    ui.storageStatus.textContent = `This browser cannot store the index (${(error as Error).message}); it is rebuilt on every visit.`;
+  }
+  try {
+    if (await loadSaved()) return;
+  } catch (error) {
+    ui.storageStatus.textContent = `The saved index could not be loaded (${(error as Error).message}); building a new one.`;
+  }
+  await loadCveCorpus();
+}
+
+void start();

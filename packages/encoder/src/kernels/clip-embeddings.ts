@@ -1,0 +1,36 @@
+import source from '../../../../shaders/encoder/clip-embeddings.wgsl?raw';
+import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { expectSize, sameFloatType } from './checks';
+
+/** Program: out [positions + 1, hidden] = [class; features] + position. */
+export function clipEmbeddingsProgram(
+  ctx: GpuContext,
+  features: Tensor,
+  classEmbedding: Tensor,
+  position: Tensor,
+  out: Tensor,
+  hidden: number,
+): ComputeProgram {
+  const dtype = sameFloatType('clipEmbeddings', { features, classEmbedding, position, out });
+  const positions = features.size / hidden;
+  expectSize('clipEmbeddings', 'classEmbedding', classEmbedding, hidden, `[${hidden}]`);
+  expectSize('clipEmbeddings', 'position', position, (positions + 1) * hidden, `[${positions + 1}, ${hidden}]`);
+  expectSize('clipEmbeddings', 'out', out, (positions + 1) * hidden, `[${positions + 1}, ${hidden}]`);
+  return {
+    name: `clip_embeddings_${dtype}`,
+    source: withElementType(source, dtype),
+    constants: { WORKGROUP_SIZE: 256 },
+    bindings: [features, classEmbedding, position, out],
+    uniforms: [{ u32: hidden }, { u32: out.size }],
+    workgroups: linearWorkgroups(ctx, out.size, 256),
+  };
+}
+
+/** Plain-TypeScript reference for clipEmbeddings. */
+export function clipEmbeddingsReference(features: Float32Array, classEmbedding: Float32Array, position: Float32Array): Float32Array {
+  const out = new Float32Array(position.length);
+  out.set(classEmbedding);
+  out.set(features, classEmbedding.length);
+  for (let i = 0; i < out.length; i++) out[i] += position[i];
+  return out;
+}

@@ -1,0 +1,56 @@
+import { CommandBatch, Tensor, axpbyProgram, geluProgram, layerNormProgram, matmulProgram, type GpuContext } from '@opticspace/gpu';
+import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2col';
+
+/**
+ * Records the layers of one forward pass into a CommandBatch. Every layer allocates its output
+ * from the pool and never writes buffers from the host, so inputs may be disposed as soon as
+ * their last reader is recorded: commands run in recording order, and a reused buffer is only
+ * rewritten after its earlier readers.
+ */
+export class LayerRecorder {
+  batch: CommandBatch;
+  constructor(
+    readonly ctx: GpuContext,
+    readonly dtype: 'f32' | 'f16',
+  ) {
+    this.batch = new CommandBatch(ctx);
+  }
+
+  empty(shape: number[]): Tensor {
+    return Tensor.empty(this.ctx, shape, this.dtype);
+  }
+
+  /** y [rows, out] = x [rows, in] W^T (+ bias), W stored [out, in] as in the checkpoint. */
+  linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+    const out = this.empty([x.shape[0], weight.shape[0]]);
+    this.batch.dispatch(matmulProgram(this.ctx, x, weight, out, { transposeB: true, bias }));
+    return out;
+  }
+
+  layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+    const out = this.empty([...x.shape]);
+    this.batch.dispatch(layerNormProgram(this.ctx, x, gamma, beta, eps, out));
+    return out;
+  }
+
+  activation(x: Tensor, variant: 'gelu' | 'quickGelu'): Tensor {
+    const out = this.empty([...x.shape]);
+    this.batch.dispatch(geluProgram(this.ctx, x, out, variant));
+    return out;
+  }
+
+  add(a: Tensor, b: Tensor): Tensor {
+    const out = this.empty([...a.shape]);
+    this.batch.dispatch(axpbyProgram(a, b, out, 1, 1));
+    return out;
+  }
+
+  /** Convolution as im2col + matmul against a weight [out, in * k * k]; output [outH * outW, out]. */
+  convolution(x: Tensor, geometry: Im2colGeometry, weight: Tensor, bias?: Tensor): Tensor {
+    const columns = this.empty(im2colShape(geometry));
+    this.batch.dispatch(im2colProgram(this.ctx, x, columns, geometry));
+    const out = this.linear(columns, weight, bias);
+    columns.dispose();
+    return out;
+  }
+}

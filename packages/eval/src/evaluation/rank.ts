@@ -1,0 +1,31 @@
+/** Rankings (query id -> document ids, best first) from an index or from BM25. */
+import type { EnergyIndex } from '@opticspace/index';
+import { Bm25Index } from '../bm25';
+import { documentText, type RetrievalDataset } from '../dataset/types';
+import { EVALUATION_DEPTH } from '../metrics/ranking-metrics';
+import { searchOptionsFor, type IndexMethodName, type MethodParameters } from './methods';
+
+export type Rankings = Map<string, string[]>;
+
+export async function rankWithIndex(
+  index: EnergyIndex,
+  dataset: RetrievalDataset,
+  queryVectors: Float32Array,
+  method: IndexMethodName,
+  parameters: MethodParameters,
+  depth = EVALUATION_DEPTH,
+): Promise<Rankings> {
+  const k = Math.min(depth, index.size);
+  const hits = await index.searchBatch(queryVectors, searchOptionsFor(method, k, parameters));
+  const rankings: Rankings = new Map();
+  dataset.queries.forEach((query, row) => rankings.set(query.id, hits[row].map((hit) => dataset.corpus[hit.index].id)));
+  return rankings;
+}
+
+export function rankWithBm25(dataset: RetrievalDataset, depth = EVALUATION_DEPTH, bm25 = new Bm25Index(dataset.corpus.map(documentText))): Rankings {
+  const rankings: Rankings = new Map();
+  for (const query of dataset.queries) {
+    rankings.set(query.id, bm25.search(query.text, depth).map((hit) => dataset.corpus[hit.index].id));
+  }
+  return rankings;
+}

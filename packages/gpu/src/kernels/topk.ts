@@ -1,0 +1,247 @@
+import source from '../../../../shaders/select/topk.wgsl?raw';
+import type { GpuContext } from '../device';
+import { InvalidInputError, ShapeError } from '../errors';
+import { linearWorkgroups } from '../dispatch';
+import type { ComputeProgram } from '../program';
+import { Tensor, shapeToString } from '../tensor';
+import { CommandBatch } from '../batch';
+
+/** Largest k supported: kept entries (k rounded up to a power of two) plus the queue fit 12 KiB. */
+export const TOPK_MAX_K = 1024;
+/** Fewest kept entries per workgroup: one per invocation of a 256-wide workgroup. */
+const MIN_BEST = 256;
+/** Most queue slots: with 1024 kept entries, 12 KiB of workgroup memory (under the 16 KiB minimum). */
+const MAX_QUEUE = 512;
+/** Workgroups per row in the first pass for long rows: parallelism vs candidates to merge. */
+const MAX_CHUNKS_PER_ROW = 32;
+/** Smallest chunk, in units of BEST entries (the first ones fill the kept list, later ones are mostly filtered). */
+const MIN_TILES_PER_CHUNK = 16;
+
+export interface TopkOptions {
+  /** true (default): largest scores first; false: smallest first. */
+  largest?: boolean;
+}
+
+/** One selection pass: `chunks` workgroups per row each keep k of `chunkSize` entries. */
+interface TopkPass {
+  length: number;
+  chunkSize: number;
+  chunks: number;
+}
+
+/** Pass geometry for rows of `length` entries: each pass shrinks rows at least 4x until one chunk is left. */
+export function topkPasses(length: number, k: number): { best: number; queue: number; passes: TopkPass[] } {
+  let best = MIN_BEST;
+  while (best < k) best *= 2;
+  const passes: TopkPass[] = [];
+  for (;;) {
+    const chunkSize = Math.max(MIN_TILES_PER_CHUNK * best, Math.ceil(length / MAX_CHUNKS_PER_ROW));
+    const chunks = Math.ceil(length / chunkSize);
+    passes.push({ length, chunkSize, chunks });
+    if (chunks === 1) break;
+    length = chunks * k;
+  }
+  return { best, queue: Math.min(best, MAX_QUEUE), passes };
+}
+
+/**
+ * GPU-resident top-k: the programs to batch, the [rows, k] u32 result tensors (order keys, see
+ * `decodeTopkKeys`, and positions within each row), and a status tensor whose first u32 counts
+ * NaN scores. The caller submits `programs` in one CommandBatch and disposes the plan.
+ */
+export interface TopkPlan {
+  rows: number;
+  k: number;
+  largest: boolean;
+  programs: ComputeProgram[];
+  keys: Tensor;
+  indices: Tensor;
+  status: Tensor;
+  dispose(): void;
+}
+
+function rowsOf(scores: Tensor): { rows: number; n: number } {
+  if (scores.dtype !== 'f32' || scores.shape.length < 1 || scores.shape.length > 2) {
+    throw new ShapeError(`topk: scores must be f32 [rows, n] or [n], got ${scores.dtype} ${shapeToString(scores.shape)}`);
+  }
+  const n = scores.shape[scores.shape.length - 1];
+  const rows = scores.shape.length === 2 ? scores.shape[0] : 1;
+  if (rows < 1 || n < 1) throw new ShapeError(`topk: scores must not be empty, got ${shapeToString(scores.shape)}`);
+  return { rows, n };
+}
+
+function checkK(k: number, n: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > n || k > TOPK_MAX_K) {
+    throw new InvalidInputError(`topk: k must be an integer in [1, min(n, ${TOPK_MAX_K})] = [1, ${Math.min(n, TOPK_MAX_K)}], got ${k} (n = ${n})`);
+  }
+}
+
+/** Builds the passes of a top-k over scores [rows, n] without running them. */
+export function topkPlan(ctx: GpuContext, scores: Tensor, k: number, options: TopkOptions = {}): TopkPlan {
+  const { rows, n } = rowsOf(scores);
+  checkK(k, n);
+  const largest = options.largest ?? true;
+  const { best, queue, passes } = topkPasses(n, k);
+  const status = Tensor.from(ctx, [0, 0], [2], 'u32');
+  const temporaries: Tensor[] = [];
+  const programs: ComputeProgram[] = [];
+  let inputKeys: Tensor = scores;
+  let inputIndices: Tensor = scores;
+  passes.forEach((pass, p) => {
+    const keys = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
+    const indices = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
+    temporaries.push(keys, indices);
+    programs.push({
+      name: `topk_pass_${best}`,
+      source,
+      constants: { FROM_SCORES: p === 0 ? 1 : 0, BEST: best, QUEUE: queue, SLOTS: best + queue },
+      bindings: [inputKeys, inputIndices, keys, indices, status],
+      uniforms: [
+        { u32: rows },
+        { u32: pass.length },
+        { u32: k },
+        { u32: pass.chunkSize },
+        { u32: pass.chunks },
+        { u32: largest ? 1 : 0 },
+      ],
+      workgroups: linearWorkgroups(ctx, rows * pass.chunks, 1),
+    });
+    inputKeys = keys;
+    inputIndices = indices;
+  });
+  const keys = temporaries[temporaries.length - 2];
+  const indices = temporaries[temporaries.length - 1];
+  return {
+    rows,
+    k,
+    largest,
+    programs,
+    keys,
+    indices,
+    status,
+    dispose() {
+      for (const t of temporaries) t.dispose();
+      status.dispose();
+    },
+  };
+}
+
+/** Turns order keys back into scores (exact, except that -0 comes back as +0). */
+export function decodeTopkKeys(keys: Uint32Array, largest: boolean): Float32Array {
+  const bits = new Uint32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = largest ? keys[i] : ~keys[i] >>> 0;
+    bits[i] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+  }
+  return new Float32Array(bits.buffer);
+}
+
+/**
+ * The k best scores of each row of scores [rows, n] (f32), best first, ties broken by lower
+ * index; rows * k results are read back. NaN scores raise InvalidInputError.
+ */
+export async function topk(
+  ctx: GpuContext,
+  scores: Tensor,
+  k: number,
+  options: TopkOptions = {},
+): Promise<{ values: Float32Array; indices: Uint32Array }> {
+  const plan = topkPlan(ctx, scores, k, options);
+  try {
+    const batch = new CommandBatch(ctx);
+    for (const program of plan.programs) batch.dispatch(program);
+    await batch.submit();
+    const [status, keys, indices] = await readTogether(ctx, [
+      [plan.status.buffer, 8],
+      [plan.keys.buffer, plan.rows * k * 4],
+      [plan.indices.buffer, plan.rows * k * 4],
+    ]);
+    if (status[0] > 0) {
+      const first = 0xffffffff - status[1];
+      const n = scores.shape[scores.shape.length - 1];
+      throw new InvalidInputError(
+        `topk: scores contain ${status[0]} NaN value(s); the first is at row ${Math.floor(first / n)}, column ${first % n}`,
+      );
+    }
+    return { values: decodeTopkKeys(keys, plan.largest), indices };
+  } finally {
+    plan.dispose();
+  }
+}
+
+/** Reads several buffer prefixes (byte lengths multiples of 4) as u32 with one copy and one map. */
+async function readTogether(ctx: GpuContext, parts: Array<[GPUBuffer, number]>): Promise<Uint32Array[]> {
+  ctx.assertAlive();
+  const total = parts.reduce((sum, [, bytes]) => sum + bytes, 0);
+  const staging = ctx.device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const encoder = ctx.device.createCommandEncoder();
+    let offset = 0;
+    for (const [buffer, bytes] of parts) {
+      encoder.copyBufferToBuffer(buffer, 0, staging, offset, bytes);
+      offset += bytes;
+    }
+    ctx.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const copy = staging.getMappedRange().slice(0);
+    staging.unmap();
+    offset = 0;
+    return parts.map(([, bytes]) => {
+      const view = new Uint32Array(copy, offset, bytes / 4);
+      offset += bytes;
+      return view;
+    });
+  } finally {
+    staging.destroy();
+  }
+}
+
+/**
+ * Plain-TypeScript reference: per row, the k best (value, index) by value, then lower index,
+ * kept in a sorted list of k (binary insertion). NaN raises InvalidInputError; -0 is reported as 0.
+ */
+export function topkReference(
+  scores: ArrayLike<number>,
+  rows: number,
+  n: number,
+  k: number,
+  largest = true,
+): { values: Float32Array; indices: Uint32Array } {
+  if (scores.length !== rows * n) throw new ShapeError(`topkReference: ${scores.length} scores for ${rows} x ${n}`);
+  checkK(k, n);
+  const values = new Float32Array(rows * k);
+  const indices = new Uint32Array(rows * k);
+  const sign = largest ? 1 : -1;
+  const bestValues = new Float64Array(k); // sign-adjusted: larger is better
+  const bestIndices = new Uint32Array(k);
+  for (let r = 0; r < rows; r++) {
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const raw = scores[r * n + i];
+      if (Number.isNaN(raw)) throw new InvalidInputError(`topkReference: NaN at row ${r}, column ${i}`);
+      const v = sign * raw;
+      // Equal values arrive in increasing index order, so a later one never displaces an earlier one.
+      if (count === k && !(v > bestValues[k - 1])) continue;
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (bestValues[mid] >= v) lo = mid + 1;
+        else hi = mid;
+      }
+      const last = Math.min(count, k - 1);
+      for (let j = last; j > lo; j--) {
+        bestValues[j] = bestValues[j - 1];
+        bestIndices[j] = bestIndices[j - 1];
+      }
+      bestValues[lo] = v;
+      bestIndices[lo] = i;
+      if (count < k) count++;
+    }
+    for (let j = 0; j < k; j++) {
+      values[r * k + j] = sign * bestValues[j] || 0;
+      indices[r * k + j] = bestIndices[j];
+    }
+  }
+  return { values, indices };
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom, Tensor, topk, topkReference, topkPasses, decodeTopkKeys, InvalidInputError, ShapeError } from '../src';
+import { useGpu } from './gpu-test-context';
+
+// Top-k is exact: values (decoded from order keys, bit-exact f32) and indices must equal the
+// reference, including tie order (lower index first).
+
+describe('topk (chunked row-wise selection)', () => {
+  const gpu = useGpu('topk');
+
+  async function expectMatches(scores: Float32Array, rows: number, n: number, k: number, largest: boolean) {
+    const tensor = Tensor.from(gpu(), scores, rows === 1 ? [n] : [rows, n]);
+    const actual = await topk(gpu(), tensor, k, { largest });
+    tensor.dispose();
+    const expected = topkReference(scores, rows, n, k, largest);
+    expect(actual.indices.length).toBe(rows * k);
+    expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
+  }
+
+  const cases: Array<[rows: number, n: number, k: number]> = [
+    [1, 1, 1],
+    [1, 7, 3],
+    [3, 255, 1],
+    [2, 257, 10],
+    [4, 1000, 100],
+    [1, 5000, 300],
+    [2, 70_001, 10],
+    [1, 40_000, 1024], // 3 chunks, then a merge pass; 1024 kept entries, 512-entry queue
+    [5, 1025, 1024],
+  ];
+  for (const [rows, n, k] of cases) {
+    for (const largest of [true, false]) {
+      it(`[${rows}, ${n}] k=${k} ${largest ? 'largest' : 'smallest'}`, async () => {
+        const rng = new SeededRandom(rows * 13 + n + k);
+        await expectMatches(rng.normalArray(rows * n), rows, n, k, largest);
+      });
+    }
+  }
+
+  it('breaks ties by lower index (few distinct values, across chunks)', async () => {
+    const rng = new SeededRandom(3);
+    const n = 20_000; // several chunks of the first pass
+    const scores = Float32Array.from({ length: 2 * n }, () => rng.int(5));
+    for (const k of [1, 7, 300]) {
+      for (const largest of [true, false]) await expectMatches(scores, 2, n, k, largest);
+    }
+    const equal = new Float32Array(600).fill(1.5);
+    const result = await topk(gpu(), Tensor.from(gpu(), equal, [600]), 5);
+    expect(Array.from(result.indices)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('plans several passes for long rows and k = 1024', () => {
+    expect(topkPasses(40_000, 1024).passes.map((p) => p.chunks)).toEqual([3, 1]);
+    expect(topkPasses(40_000, 1024).best).toBe(1024);
+    expect(topkPasses(10_000_000, 10).passes.length).toBe(2);
+  });
+
+  it('more than 65535 rows (2-D workgroup grid)', async () => {
+    const rows = 70_000;
+    const rng = new SeededRandom(17);
+    const scores = Float32Array.from({ length: rows * 3 }, () => rng.int(4));
+    await expectMatches(scores, rows, 3, 2, true);
+  });
+
+  it('monotone rows: every tile improves the running top-k (no tile is skipped)', async () => {
+    const n = 9000;
+    const ascending = Float32Array.from({ length: n }, (_, i) => i * 0.25);
+    for (const k of [1, 100, 1024]) {
+      await expectMatches(ascending, 1, n, k, true);
+      await expectMatches(ascending, 1, n, k, false);
+    }
+  });
+
+  it('handles infinities, -0 and duplicates of the best value', async () => {
+    const scores = Float32Array.from([0, -0, Infinity, -Infinity, 3, Infinity, -2, -0, 1e-30, -1e-30]);
+    await expectMatches(scores, 1, scores.length, 10, true);
+    await expectMatches(scores, 1, scores.length, 4, false);
+  });
+
+  it('n ~ 2.5 million in one row (multi-pass chunked path), k = 10 and 100', async () => {
+    const n = 2_500_003;
+    const { passes } = topkPasses(n, 100);
+    expect(passes.length).toBeGreaterThan(1);
+    const scores = new SeededRandom(11).uniformArray(n, -1, 1);
+    for (const k of [10, 100]) await expectMatches(scores, 1, n, k, k === 10);
+  });
+
+  it('rejects NaN scores with a typed error naming the position', async () => {
+    const scores = new SeededRandom(2).uniformArray(3 * 400);
+    scores[400 + 17] = NaN;
+    scores[800 + 5] = NaN;
+    const tensor = Tensor.from(gpu(), scores, [3, 400]);
+    await expect(topk(gpu(), tensor, 5)).rejects.toThrow(InvalidInputError);
+    await expect(topk(gpu(), tensor, 5)).rejects.toThrow(/2 NaN value\(s\); the first is at row 1, column 17/);
+    expect(() => topkReference(scores, 3, 400, 5)).toThrow(InvalidInputError);
+  });
+
+  it('rejects k < 1, k > n, k > 1024 and bad shapes', async () => {
+    const tensor = Tensor.from(gpu(), new Float32Array(2000), [2, 1000]);
+    await expect(topk(gpu(), tensor, 0)).rejects.toThrow(InvalidInputError);
+    await expect(topk(gpu(), tensor, 1001)).rejects.toThrow(/got 1001 \(n = 1000\)/);
+    await expect(topk(gpu(), Tensor.from(gpu(), new Float32Array(3000), [3000]), 1025)).rejects.toThrow(InvalidInputError);
+    await expect(topk(gpu(), tensor, 2.5)).rejects.toThrow(InvalidInputError);
+    await expect(topk(gpu(), Tensor.empty(gpu(), [4, 4], 'u32'), 1)).rejects.toThrow(ShapeError);
+    await expect(topk(gpu(), Tensor.empty(gpu(), [2, 2, 2]), 1)).rejects.toThrow(ShapeError);
+  });
+
+  it('decodes order keys back to the exact scores', () => {
+    const values = Float32Array.from([-Infinity, -3.5, -1e-40, 0, 1e-40, 2, Infinity]);
+    const bits = new Uint32Array(values.buffer);
+    const largestKeys = bits.map((b) => (b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0));
+    expect(Array.from(decodeTopkKeys(largestKeys, true))).toEqual(Array.from(values));
+    expect(Array.from(decodeTopkKeys(largestKeys.map((k) => ~k >>> 0), false))).toEqual(Array.from(values));
+  });
+});

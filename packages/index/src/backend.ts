@@ -1,0 +1,40 @@
+/**
+ * The compute backend of a build and of search: the plain-TS reference (cpu) or WebGPU.
+ * Stages call these few heavy operations; everything else is shared TS code, so the two
+ * backends differ only in the kernels they run.
+ */
+import type { FeatureGraph, ProfileCosines } from './feature-graph';
+import type { CreateAssigner } from './kmeans';
+import type { Matrix } from './matrix';
+import type { RowEnergies } from './row-energies';
+import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from './search';
+
+export interface ItemSignatureValues {
+  lambda: Float32Array;
+  dispersion: Float32Array;
+  quadratic: Float32Array;
+  norm: Float32Array;
+}
+
+/** The item vectors (and, after the signature pass, their signatures) where search runs. */
+export interface ResidentItems {
+  /** Per-item (yT y, yT L y, sum c_e^2) over a graph: the signature pass for all N items. */
+  energies(graph: FeatureGraph): Promise<RowEnergies>;
+  setSignatures(values: ItemSignatureValues): void;
+  /** Scores every item for every query and returns the top-k rank keys (larger is better). */
+  scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK>;
+  dispose(): void;
+}
+
+export interface IndexBackend {
+  readonly kind: 'cpu' | 'webgpu';
+  /** Adapter name for reports ('typescript' for the CPU backend). */
+  readonly adapter: string;
+  project(items: Matrix, projection: Matrix): Promise<Matrix>;
+  /** The k-means assignment step bound to the (sampled) points. */
+  assigner: CreateAssigner;
+  profileCosines: ProfileCosines;
+  diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix>;
+  rowEnergies(rows: Matrix, graph: FeatureGraph): Promise<RowEnergies>;
+  residentItems(vectors: Matrix): Promise<ResidentItems>;
+}

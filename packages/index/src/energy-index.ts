@@ -1,0 +1,288 @@
+/**
+ * EnergyIndex: the public class. build() runs the pipeline in build.ts on the chosen backend,
+ * search() scores queries in one of four modes, save()/load() use the format in format.ts.
+ */
+import { getDevice, type GpuContext } from '@opticspace/gpu';
+import type { IndexBackend, ResidentItems } from './backend';
+import { buildEnergy, type BuildReport } from './build';
+import { CpuBackend } from './cpu/cpu-backend';
+import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, IndexFormatError } from './errors';
+import { laplacianFromEdges, type FeatureGraph } from './feature-graph';
+import { decodeIndex, encodeIndex } from './format';
+import { GpuBackend } from './gpu/gpu-backend';
+import { multiply, toMatrix, type Matrix, type VectorInput } from './matrix';
+import {
+  resolveBuildParameters,
+  resolveSearchParameters,
+  type BackendChoice,
+  type BuildOptions,
+  type BuildParameters,
+  type SearchOptions,
+} from './params';
+import { projectionMatrix } from './projection';
+import { prepareQueries, rerankByEnergy, weightsOf, type PreparedQueries } from './search';
+import type { Signatures, TauMode } from './signature';
+import { readSource, writeTarget, type LoadSource, type SaveTarget } from './storage';
+
+export interface SearchHit {
+  /** Row of the item in the corpus given to build(). */
+  index: number;
+  /** cosine / lambdaAware: similarity (higher is better); energy / hybrid: distance (lower is better). */
+  score: number;
+}
+
+export interface LoadOptions {
+  backend?: BackendChoice;
+  gpu?: GpuContext;
+}
+
+/** Item signatures (copies), for inspection and evaluation. */
+export interface ItemSignatures {
+  lambda: Float32Array;
+  dispersion: Float32Array;
+  quadratic: Float32Array;
+  norm: Float32Array;
+}
+
+interface IndexState {
+  params: BuildParameters;
+  report: BuildReport;
+  inputFeatures: number;
+  projection: Matrix | null;
+  tauMode: TauMode;
+  vectors: Matrix;
+  signatures: Pick<Signatures, 'lambda' | 'dispersion' | 'quadratic' | 'norm'>;
+  energyGraph: FeatureGraph;
+  subCentroids: Matrix;
+}
+
+/** Picks the backend: 'cpu', 'webgpu' (fails without WebGPU) or 'auto' (WebGPU when available). */
+export async function resolveBackend(choice: BackendChoice, gpu?: GpuContext): Promise<IndexBackend> {
+  if (choice === 'cpu') return new CpuBackend();
+  if (gpu) return new GpuBackend(gpu);
+  try {
+    return new GpuBackend(await getDevice());
+  } catch (cause) {
+    if (choice === 'webgpu') {
+      throw new BackendUnavailableError(`backend 'webgpu' was requested but no WebGPU device is available: ${(cause as Error).message}`, { cause });
+    }
+    return new CpuBackend();
+  }
+}
+
+export class EnergyIndex {
+  private resident: ResidentItems | null;
+
+  private constructor(
+    private readonly state: IndexState,
+    resident: ResidentItems,
+    private readonly activeBackend: IndexBackend,
+  ) {
+    this.resident = resident;
+  }
+
+  /** Builds an index over N vectors: a flat N*F array with options.dimension = F, or N rows. */
+  static async build(vectors: VectorInput, options: BuildOptions & { dimension?: number } = {}): Promise<EnergyIndex> {
+    const params = resolveBuildParameters(stripDimension(options));
+    const start = performance.now();
+    const input = toMatrix(vectors, options.dimension, 'Corpus');
+    const inputMs = performance.now() - start;
+    const backend = await resolveBackend(params.backend, options.gpu);
+    const built = await buildEnergy(input, params, backend, options.onProgress);
+    built.report.timings = { input: inputMs, ...built.report.timings };
+    const projection =
+      built.report.projectionSeed === null ? null : projectionMatrix(built.report.projectionSeed, input.columns, built.vectors.columns);
+    const state: IndexState = {
+      params,
+      report: built.report,
+      inputFeatures: input.columns,
+      projection,
+      tauMode: { tau: built.signatures.tau, lambdaMin: built.signatures.lambdaMin, lambdaMax: built.signatures.lambdaMax },
+      vectors: built.vectors,
+      signatures: built.signatures,
+      energyGraph: built.energyGraph,
+      subCentroids: built.subCentroids,
+    };
+    return new EnergyIndex(state, built.resident, backend);
+  }
+
+  /** Loads from a Node path, an OPFS name, a FileSystemFileHandle, or bytes. */
+  static async load(source: LoadSource, options: LoadOptions = {}): Promise<EnergyIndex> {
+    return EnergyIndex.fromBytes(await readSource(source), options);
+  }
+
+  static async fromBytes(bytes: Uint8Array, options: LoadOptions = {}): Promise<EnergyIndex> {
+    const { header, sections } = decodeIndex(bytes);
+    const section = <T extends Float32Array | Uint32Array>(name: string, type: new (n: number) => T, length: number): T => {
+      const data = sections.get(name);
+      if (!(data instanceof type) || data.length !== length) {
+        throw new IndexFormatError(`Index section '${name}' is missing or has ${data?.length ?? 0} values, expected ${length}.`);
+      }
+      return data;
+    };
+    const params = header.params as BuildParameters;
+    const report = header.report as BuildReport;
+    const tauMode = header.tauMode as TauMode;
+    const inputFeatures = header.inputFeatures as number;
+    if (!params || !report || !tauMode || !Number.isInteger(inputFeatures)) throw new IndexFormatError('Index header is missing parameters, report or taumode constants.');
+    const n = report.items;
+    const f = report.projectedFeatures;
+    const edges = report.edges.energy;
+    const vectors = { data: section('vectors', Float32Array, n * f), rows: n, columns: f };
+    const signatures = {
+      lambda: section('lambda', Float32Array, n),
+      dispersion: section('dispersion', Float32Array, n),
+      quadratic: section('quadratic', Float32Array, n),
+      norm: section('norm', Float32Array, n),
+    };
+    const energyGraph = laplacianFromEdges(
+      f,
+      section('edgeSource', Uint32Array, edges),
+      section('edgeTarget', Uint32Array, edges),
+      section('edgeWeight', Float32Array, edges),
+    );
+    const subCentroids = { data: section('subCentroids', Float32Array, report.subCentroids * f), rows: report.subCentroids, columns: f };
+    const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures, f);
+    const backend = await resolveBackend(options.backend ?? params.backend, options.gpu);
+    const resident = await backend.residentItems(vectors);
+    resident.setSignatures(signatures);
+    const state: IndexState = { params, report, inputFeatures, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
+    return new EnergyIndex(state, resident, backend);
+  }
+
+  /** Per-stage timings, X, X', F', eta used, edges, splits, degenerate items, seed, backend. */
+  get report(): BuildReport {
+    return this.state.report;
+  }
+
+  get parameters(): BuildParameters {
+    return this.state.params;
+  }
+
+  /** The backend this index searches with now (a loaded index may differ from the build's). */
+  get backend(): { kind: 'cpu' | 'webgpu'; adapter: string } {
+    return { kind: this.activeBackend.kind, adapter: this.activeBackend.adapter };
+  }
+
+  get size(): number {
+    return this.state.vectors.rows;
+  }
+
+  /** The input dimension F that queries must have. */
+  get dimension(): number {
+    return this.state.inputFeatures;
+  }
+
+  /** The taumode constants (tau, lambda min/max) fixed at build time. */
+  get tauMode(): TauMode {
+    return { ...this.state.tauMode };
+  }
+
+  /** The energy Laplacian Le over the F' features. */
+  get energyGraph(): FeatureGraph {
+    return this.state.energyGraph;
+  }
+
+  itemSignatures(): ItemSignatures {
+    const s = this.state.signatures;
+    return { lambda: s.lambda.slice(), dispersion: s.dispersion.slice(), quadratic: s.quadratic.slice(), norm: s.norm.slice() };
+  }
+
+  /** Signatures (lambda, G, qLq, norm) of query vectors, as search computes them. */
+  async querySignatures(queries: VectorInput): Promise<PreparedQueries> {
+    return this.prepare(this.queryMatrix(queries));
+  }
+
+  /**
+   * Searches one query (a flat vector of length F) -> hits, or a batch (an array of rows) ->
+   * hits per query. Use searchBatch for a flat [B * F] array.
+   */
+  search(query: Float32Array | Float64Array | number[], options?: SearchOptions): Promise<SearchHit[]>;
+  search(queries: ArrayLike<number>[], options?: SearchOptions): Promise<SearchHit[][]>;
+  async search(queries: VectorInput, options: SearchOptions = {}): Promise<SearchHit[] | SearchHit[][]> {
+    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
+    if (single && (queries as ArrayLike<number>).length !== this.dimension) {
+      throw new DimensionMismatchError('Query', this.dimension, (queries as ArrayLike<number>).length);
+    }
+    const results = await this.searchMatrix(this.queryMatrix(queries), options);
+    return single ? results[0] : results;
+  }
+
+  /** Searches a flat [B * F] batch of queries. */
+  async searchBatch(queries: Float32Array | number[], options: SearchOptions = {}): Promise<SearchHit[][]> {
+    if (queries.length % this.dimension !== 0) {
+      throw new DimensionMismatchError(`Query batch of ${queries.length} values (not a multiple of the dimension)`, this.dimension, queries.length % this.dimension);
+    }
+    return this.searchMatrix(toMatrix(queries, this.dimension, 'Query batch'), options);
+  }
+
+  private queryMatrix(queries: VectorInput): Matrix {
+    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
+    return toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query');
+  }
+
+  private async prepare(queries: Matrix): Promise<PreparedQueries> {
+    if (queries.columns !== this.dimension) throw new DimensionMismatchError('Query', this.dimension, queries.columns);
+    const projected = this.state.projection ? multiply(queries, this.state.projection) : queries;
+    return prepareQueries(projected, this.state.energyGraph, this.state.tauMode);
+  }
+
+  private async searchMatrix(queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
+    const resident = this.alive();
+    const p = resolveSearchParameters(options, this.size);
+    const prepared = await this.prepare(queries);
+    const weights = weightsOf(p);
+    if (p.method === 'hybrid') {
+      const pool = Math.max(p.k, Math.min(p.candidates, this.size));
+      const top = await resident.scoreTopK(prepared, 'cosine', weights, pool);
+      const store = { vectors: this.state.vectors, ...this.state.signatures };
+      return Array.from({ length: top.queries }, (_, b) =>
+        rerankByEnergy(store, prepared, b, top.indices.subarray(b * pool, (b + 1) * pool), p.k, weights),
+      );
+    }
+    const top = await resident.scoreTopK(prepared, p.method, weights, p.k);
+    const sign = p.method === 'energy' ? -1 : 1;
+    return Array.from({ length: top.queries }, (_, b) =>
+      Array.from({ length: p.k }, (_, j) => ({ index: top.indices[b * p.k + j], score: sign * top.keys[b * p.k + j] })),
+    );
+  }
+
+  /** The saved form (see format.ts). */
+  toBytes(): Uint8Array {
+    this.alive();
+    const s = this.state;
+    const header = { params: s.params, report: s.report, tauMode: s.tauMode, inputFeatures: s.inputFeatures };
+    return encodeIndex(header, [
+      { name: 'vectors', data: s.vectors.data },
+      { name: 'lambda', data: s.signatures.lambda },
+      { name: 'dispersion', data: s.signatures.dispersion },
+      { name: 'quadratic', data: s.signatures.quadratic },
+      { name: 'norm', data: s.signatures.norm },
+      { name: 'edgeSource', data: s.energyGraph.edgeSource },
+      { name: 'edgeTarget', data: s.energyGraph.edgeTarget },
+      { name: 'edgeWeight', data: s.energyGraph.edgeWeight },
+      { name: 'subCentroids', data: s.subCentroids.data },
+    ]);
+  }
+
+  /** Saves to a Node path (temp file + rename), an OPFS name or a FileSystemFileHandle. */
+  async save(target: SaveTarget): Promise<void> {
+    await writeTarget(target, this.toBytes());
+  }
+
+  /** Frees the GPU buffers; the index cannot be used afterwards. */
+  dispose(): void {
+    this.resident?.dispose();
+    this.resident = null;
+  }
+
+  private alive(): ResidentItems {
+    if (!this.resident) throw new DisposedIndexError();
+    return this.resident;
+  }
+}
+
+function stripDimension(options: BuildOptions & { dimension?: number }): BuildOptions {
+  const { dimension: _dimension, ...rest } = options;
+  return rest;
+}

@@ -1,0 +1,180 @@
+/**
+ * Search (spec "Search"): every query is scored against every item, then top-k, ties to the
+ * lower item index. Scores are "rank keys" where larger is better: cosine and lambdaAware are
+ * similarities, energy is the negated distance. The energy distance uses the identity
+ * D(q - x) = qT L q - 2 (L q) . x + xT L x, so it costs one dot product per item like cosine.
+ * This file is the TS reference of shaders/index/score.wgsl and select-top.wgsl, and the CPU
+ * backend's search.
+ */
+import { applyLaplacian, type FeatureGraph } from './feature-graph';
+import type { Matrix } from './matrix';
+import type { SearchParameters } from './params';
+import { rowEnergiesReference } from './row-energies';
+import { normaliseLambda, rawLambda, rayleigh, type TauMode } from './signature';
+import { dispersion } from './row-energies';
+
+/** Rank-key modes of the scoring kernel (hybrid is cosine candidates + energy re-rank). */
+export const SCORE_MODE = { cosine: 0, lambdaAware: 1, energy: 2 } as const;
+export type ScoreMode = keyof typeof SCORE_MODE;
+
+/** What is stored per item: vectors (projected) and the four signature values. */
+export interface ItemStore {
+  vectors: Matrix;
+  lambda: Float32Array;
+  dispersion: Float32Array;
+  quadratic: Float32Array;
+  norm: Float32Array;
+}
+
+/** Queries ready for scoring: projected vectors, L q, and their signatures. */
+export interface PreparedQueries {
+  vectors: Matrix;
+  laplacianTimesQuery: Matrix;
+  lambda: Float32Array;
+  dispersion: Float32Array;
+  quadratic: Float32Array;
+  norm: Float32Array;
+  degenerate: number[];
+}
+
+export interface ScoreWeights {
+  alpha: number;
+  lambda: number;
+  dispersion: number;
+  dirichlet: number;
+}
+
+export interface TopK {
+  queries: number;
+  k: number;
+  /** [queries, k] item indices, best first. */
+  indices: Uint32Array;
+  /** [queries, k] rank keys (larger is better). */
+  keys: Float32Array;
+}
+
+export function weightsOf(p: SearchParameters): ScoreWeights {
+  return { alpha: p.alpha, lambda: p.weights.lambda, dispersion: p.weights.dispersion, dirichlet: p.weights.dirichlet };
+}
+
+/** Signatures of (already projected) queries with the index's graph and taumode constants. */
+export async function prepareQueries(vectors: Matrix, graph: FeatureGraph, mode: TauMode): Promise<PreparedQueries> {
+  const energies = await rowEnergiesReference(vectors, graph);
+  const n = vectors.rows;
+  const lambda = new Float32Array(n);
+  const g = new Float32Array(n);
+  const degenerate: number[] = [];
+  const laplacianTimesQuery = new Float32Array(vectors.data.length);
+  for (let i = 0; i < n; i++) {
+    const q = vectors.data.subarray(i * vectors.columns, (i + 1) * vectors.columns);
+    applyLaplacian(graph, q, laplacianTimesQuery.subarray(i * vectors.columns, (i + 1) * vectors.columns));
+    if (!(energies.squaredNorm[i] > 0)) {
+      degenerate.push(i);
+      continue;
+    }
+    g[i] = dispersion(energies.quadratic[i], energies.energySquareSum[i]);
+    lambda[i] = normaliseLambda(rawLambda(rayleigh(energies.squaredNorm[i], energies.quadratic[i]), g[i], mode.tau), mode);
+  }
+  return {
+    vectors,
+    laplacianTimesQuery: { data: laplacianTimesQuery, rows: n, columns: vectors.columns },
+    lambda,
+    dispersion: g,
+    quadratic: Float32Array.from(energies.quadratic, (v) => Math.max(0, v)),
+    norm: Float32Array.from(energies.squaredNorm, (s) => Math.sqrt(s)),
+    degenerate,
+  };
+}
+
+/** Cosine of a query/item pair from their dot product and norms; 0 when either is zero. */
+export function cosineOf(dot: number, queryNorm: number, itemNorm: number): number {
+  const scale = queryNorm * itemNorm;
+  return scale > 0 ? dot / scale : 0;
+}
+
+/** Energy distance wL |dl| + wG |dG| + wD * B(D), B(d) = d / (1 + d), D clamped at 0. */
+export function energyDistance(
+  lambdaGap: number,
+  dispersionGap: number,
+  queryQuadratic: number,
+  crossTerm: number,
+  itemQuadratic: number,
+  w: ScoreWeights,
+): number {
+  const dirichlet = Math.max(0, queryQuadratic - 2 * crossTerm + itemQuadratic);
+  return w.lambda * Math.abs(lambdaGap) + w.dispersion * Math.abs(dispersionGap) + w.dirichlet * (dirichlet / (1 + dirichlet));
+}
+
+/** Rank key of one (query, item) pair. */
+export function rankKey(mode: ScoreMode, q: PreparedQueries, b: number, items: ItemStore, i: number, dot: number, cross: number, w: ScoreWeights): number {
+  switch (mode) {
+    case 'cosine':
+      return cosineOf(dot, q.norm[b], items.norm[i]);
+    case 'lambdaAware': {
+      const closeness = 1 - Math.min(Math.abs(q.lambda[b] - items.lambda[i]), 1);
+      return w.alpha * cosineOf(dot, q.norm[b], items.norm[i]) + (1 - w.alpha) * closeness;
+    }
+    case 'energy':
+      return -energyDistance(q.lambda[b] - items.lambda[i], q.dispersion[b] - items.dispersion[i], q.quadratic[b], cross, items.quadratic[i], w);
+  }
+}
+
+/** TS reference of score.wgsl: [queries, items] rank keys. */
+export function scoreKeysReference(items: ItemStore, q: PreparedQueries, mode: ScoreMode, w: ScoreWeights): Float32Array {
+  const { rows: n, columns: f } = items.vectors;
+  const x = items.vectors.data;
+  const out = new Float32Array(q.vectors.rows * n);
+  for (let b = 0; b < q.vectors.rows; b++) {
+    const query = q.vectors.data.subarray(b * f, (b + 1) * f);
+    const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      let cross = 0;
+      for (let c = 0, o = i * f; c < f; c++) {
+        dot += query[c] * x[o + c];
+        cross += lq[c] * x[o + c];
+      }
+      out[b * n + i] = rankKey(mode, q, b, items, i, dot, cross, w);
+    }
+  }
+  return out;
+}
+
+/** TS reference of select-top.wgsl: top-k of every row, larger key first, ties to the lower index. */
+export function topKReference(keys: Float32Array, rows: number, k: number): TopK {
+  const n = keys.length / rows;
+  const indices = new Uint32Array(rows * k);
+  const values = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) {
+    const row = keys.subarray(r * n, (r + 1) * n);
+    const best: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (best.length === k && !(row[i] > row[best[k - 1]])) continue;
+      let position = best.length === k ? k - 1 : best.length;
+      if (best.length < k) best.push(i);
+      while (position > 0 && row[i] > row[best[position - 1]]) {
+        best[position] = best[position - 1];
+        position--;
+      }
+      best[position] = i;
+    }
+    best.forEach((index, j) => {
+      indices[r * k + j] = index;
+      values[r * k + j] = row[index];
+    });
+  }
+  return { queries: rows, k, indices, keys: values };
+}
+
+/** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
+export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
+  const f = items.vectors.columns;
+  const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
+  const scored = Array.from(candidates, (i) => {
+    let cross = 0;
+    for (let c = 0; c < f; c++) cross += lq[c] * items.vectors.data[i * f + c];
+    return { index: i, score: -rankKey('energy', q, b, items, i, 0, cross, w) };
+  });
+  scored.sort((a, c) => a.score - c.score || a.index - c.index);
+  return scored.slice(0, k);
+}

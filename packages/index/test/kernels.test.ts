@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { CommandBatch, SeededRandom, Tensor } from '@opticspace/gpu';
+import {
+  assignNearestReference,
+  graphFromCosines,
+  kmeansAssign,
+  kmeansAssignProgram,
+  gpuAssigner,
+  packStats,
+  prepareQueries,
+  profileCosinesReference,
+  rowEnergiesGpu,
+  rowEnergiesReference,
+  scoreKeysReference,
+  scoreProgram,
+  queryProductsProgram,
+  stackQueries,
+  selectTopProgram,
+  projectOnGpu,
+  profileCosinesOnGpu,
+  diffuseOnGpu,
+  diffuse,
+  multiply,
+  stableEta,
+  topKReference,
+  type ItemStore,
+  type Matrix,
+  type ScoreMode,
+} from '../src';
+import { clusteredVectors } from './fixtures';
+import { expectClose, useGpu } from './gpu-context';
+
+const matrix = (data: Float32Array, columns: number): Matrix => ({ data, rows: data.length / columns, columns });
+
+async function randomGraph(seed: number, features: number) {
+  const centroids = matrix(new SeededRandom(seed).normalArray(7 * features), features);
+  return graphFromCosines(await profileCosinesReference(centroids), { eps: 1.2, topk: 3, sigma: 0.5, p: 2 });
+}
+
+describe('index kernels: GPU vs TS reference', () => {
+  const gpu = useGpu('index kernels');
+
+  for (const [n, k, f] of [
+    [1, 1, 1],
+    [7, 3, 5],
+    [65, 9, 33],
+    [300, 17, 32],
+  ]) {
+    it(`k-means assignment n=${n} k=${k} f=${f}`, async () => {
+      const rng = new SeededRandom(n * 31 + k);
+      const points = matrix(rng.normalArray(n * f), f);
+      const centroids = matrix(rng.normalArray(k * f), f);
+      const expected = await assignNearestReference(points, centroids);
+      const actual = await kmeansAssign(gpu(), points, centroids);
+      // Labels may only differ where two centroids are equally near within f32 rounding.
+      for (let i = 0; i < n; i++) {
+        if (actual[i] === expected[i]) continue;
+        const distance = (c: number) => {
+          let s = 0;
+          for (let j = 0; j < f; j++) s += (points.data[i * f + j] - centroids.data[c * f + j]) ** 2;
+          return s;
+        };
+        expect(Math.abs(distance(actual[i]) - distance(expected[i]))).toBeLessThan(1e-4 * distance(expected[i]) + 1e-6);
+      }
+      expect(actual.length).toBe(n);
+    });
+  }
+
+  it('k-means assignment breaks exact ties to the lower centroid index', async () => {
+    const points = matrix(Float32Array.from([0, 0, 1, 1]), 2);
+    const centroids = matrix(Float32Array.from([1, 0, -1, 0, 0, 1, 1, 1, 1, 1]), 2);
+    expect(Array.from(await kmeansAssign(gpu(), points, centroids))).toEqual([0, 3]);
+    expect(Array.from(await assignNearestReference(points, centroids))).toEqual([0, 3]);
+  });
+
+  it('rejects mismatched k-means shapes', () => {
+    const products = Tensor.from(gpu(), new Float32Array(6), [2, 3]);
+    const norms = Tensor.from(gpu(), new Float32Array(2), [2]);
+    const labels = Tensor.empty(gpu(), [2], 'u32');
+    expect(() => kmeansAssignProgram(products, norms, labels)).toThrow(/kmeansAssign: products \[2,3\], centroid norms \[2\]/);
+  });
+
+  it('the resident assigner gives the same labels over several iterations', async () => {
+    const rng = new SeededRandom(77);
+    const points = matrix(clusteredVectors(77, 130, 12, 5), 12);
+    const assigner = gpuAssigner(gpu(), points);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const centroids = matrix(rng.normalArray(5 * 12), 12);
+        expect(Array.from(await assigner.assign(centroids))).toEqual(Array.from(await assignNearestReference(points, centroids)));
+      }
+    } finally {
+      assigner.dispose();
+    }
+  });
+
+  for (const [rows, features] of [
+    [1, 4],
+    [3, 9],
+    [257, 32],
+  ]) {
+    it(`row energies (yTy, yTLy, sum c^2) rows=${rows} f=${features}`, async () => {
+      const graph = await randomGraph(rows + features, features);
+      expect(graph.edgeSource.length).toBeGreaterThan(0);
+      const values = matrix(new SeededRandom(rows).normalArray(rows * features), features);
+      const expected = await rowEnergiesReference(values, graph);
+      const actual = await rowEnergiesGpu(gpu(), values, graph);
+      expectClose(actual.squaredNorm, expected.squaredNorm, 1e-4, 1e-5, 'yTy');
+      expectClose(actual.quadratic, expected.quadratic, 1e-4, 1e-5, 'yTLy');
+      expectClose(actual.energySquareSum, expected.energySquareSum, 1e-4, 1e-5, 'sum c^2');
+    });
+  }
+
+  it('row energies of a zero row are all zero', async () => {
+    const graph = await randomGraph(5, 6);
+    const values = matrix(new Float32Array(12), 6);
+    const actual = await rowEnergiesGpu(gpu(), values, graph);
+    expect(Array.from(actual.squaredNorm)).toEqual([0, 0]);
+    expect(Array.from(actual.quadratic)).toEqual([0, 0]);
+  });
+
+  async function scoreCase(n: number, b: number, f: number, mode: ScoreMode, withZero: boolean) {
+    const graph = await randomGraph(n + b, f);
+    const rng = new SeededRandom(n * 7 + b);
+    const vectors = matrix(clusteredVectors(n, n, f, 3), f);
+    if (withZero) vectors.data.fill(0, 0, f);
+    const stats = await rowEnergiesReference(vectors, graph);
+    const items: ItemStore = {
+      vectors,
+      lambda: rng.uniformArray(n, 0, 1),
+      dispersion: rng.uniformArray(n, 0, 1),
+      quadratic: stats.quadratic,
+      norm: Float32Array.from(stats.squaredNorm, Math.sqrt),
+    };
+    const queries = await prepareQueries(matrix(rng.normalArray(b * f), f), graph, { tau: 1, lambdaMin: 0, lambdaMax: 3 });
+    const weights = { alpha: 0.6, lambda: 1, dispersion: 0.5, dirichlet: 0.25 };
+    const expected = scoreKeysReference(items, queries, mode, weights);
+    const t = (data: Float32Array, shape: number[]) => Tensor.from(gpu(), data, shape);
+    const keys = Tensor.empty(gpu(), [b, n]);
+    const products = Tensor.empty(gpu(), [2 * b, n]);
+    await new CommandBatch(gpu())
+      .dispatch(queryProductsProgram(gpu(), t(stackQueries(queries), [2 * b, f]), t(vectors.data, [n, f]), products))
+      .dispatch(
+        scoreProgram(
+          products,
+          t(packStats(items.lambda, items.dispersion, items.quadratic, items.norm), [n, 4]),
+          t(packStats(queries.lambda, queries.dispersion, queries.quadratic, queries.norm), [b, 4]),
+          keys,
+          mode,
+          weights,
+        ),
+      )
+      .submit();
+    const actual = (await keys.read()) as Float32Array;
+    expect(actual.every(Number.isFinite)).toBe(true);
+    expectClose(actual, expected, 2e-5, 1e-4, `${mode} keys`);
+    return { actual, expected };
+  }
+
+  for (const mode of ['cosine', 'lambdaAware', 'energy'] as const) {
+    for (const [n, b, f] of [
+      [1, 1, 3],
+      [97, 3, 16],
+      [300, 5, 32],
+    ]) {
+      it(`score mode ${mode} n=${n} queries=${b} f=${f}`, async () => {
+        await scoreCase(n, b, f, mode, false);
+      });
+    }
+  }
+
+  it('cosine of a zero item is 0, never NaN', async () => {
+    const { actual } = await scoreCase(20, 2, 8, 'cosine', true);
+    expect(actual[0]).toBe(0);
+    expect(actual[20]).toBe(0);
+  });
+
+  for (const [rows, n, k] of [
+    [1, 1, 1],
+    [2, 5, 5],
+    [3, 257, 10],
+    [2, 1000, 33],
+  ]) {
+    it(`select-top rows=${rows} n=${n} k=${k}`, async () => {
+      const rng = new SeededRandom(n + k);
+      // Quantised keys force many exact ties, which must go to the lower index.
+      const keys = Float32Array.from(rng.uniformArray(rows * n, -1, 1), (v) => Math.round(v * 8) / 8);
+      const expected = topKReference(keys, rows, k);
+      const keyTensor = Tensor.from(gpu(), keys, [rows, n]);
+      const indices = Tensor.empty(gpu(), [rows, k], 'u32');
+      const values = Tensor.empty(gpu(), [rows, k]);
+      await new CommandBatch(gpu()).dispatch(selectTopProgram(keyTensor, k, indices, values)).submit();
+      expect(Array.from((await indices.read()) as Uint32Array)).toEqual(Array.from(expected.indices));
+      expect(Array.from((await values.read()) as Float32Array)).toEqual(Array.from(expected.keys));
+    });
+  }
+
+  it('topKReference agrees with a full sort (key descending, index ascending)', () => {
+    const rng = new SeededRandom(3);
+    const n = 200;
+    const keys = Float32Array.from(rng.uniformArray(n), (v) => Math.round(v * 5));
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[b] - keys[a] || a - b);
+    expect(Array.from(topKReference(keys, 1, 17).indices)).toEqual(order.slice(0, 17));
+  });
+
+  for (const [x, f] of [
+    [1, 1],
+    [5, 7],
+    [41, 70],
+  ]) {
+    it(`projection GEMM, profile cosines and diffusion x=${x} f=${f}`, async () => {
+      const rng = new SeededRandom(x * 100 + f);
+      const centroids = matrix(rng.normalArray(x * f), f);
+      centroids.data.fill(0, 0, Math.min(1, f)); // a zero entry; with x = 1 a zero profile
+      const projection = matrix(rng.normalArray(f * 3), 3);
+      expectClose((await projectOnGpu(gpu(), centroids, projection)).data, multiply(centroids, projection).data, 1e-4, 1e-4, 'projection');
+      const cosines = await profileCosinesOnGpu(gpu(), centroids);
+      expectClose(cosines.data, (await profileCosinesReference(centroids)).data, 1e-5, 1e-5, 'cosines');
+      const graph = graphFromCosines(await profileCosinesReference(centroids), { eps: 2, topk: 3, sigma: 0.5, p: 2 });
+      const eta = stableEta(graph, 1);
+      for (const steps of [0, 1, 4]) {
+        expectClose((await diffuseOnGpu(gpu(), centroids, graph, eta, steps)).data, diffuse(centroids, graph, eta, steps).data, 1e-5, 1e-4, `diffusion ${steps}`);
+      }
+    });
+  }
+
+  it('select-top rejects k > n', () => {
+    const keys = Tensor.from(gpu(), new Float32Array(4), [1, 4]);
+    expect(() => selectTopProgram(keys, 5, Tensor.empty(gpu(), [1, 5], 'u32'), Tensor.empty(gpu(), [1, 5]))).toThrow(/selectTop/);
+  });
+});

@@ -1,0 +1,128 @@
+import { InvalidInputError } from '@opticspace/gpu';
+import type { WeightSource } from '@opticspace/encoder';
+import { RangeNotSupportedError, TruncatedResponseError, WeightFetchError } from '../errors';
+
+export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpRangeSourceOptions {
+  fetch?: FetchFunction;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Parses `bytes first-last/total` (total may be `*`). */
+export function parseContentRange(value: string | null): { first: number; last: number; total: number | undefined } | null {
+  if (!value) return null;
+  const match = /^\s*bytes\s+(\d+)-(\d+)\/(\d+|\*)\s*$/i.exec(value);
+  if (!match) return null;
+  return { first: Number(match[1]), last: Number(match[2]), total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+
+/**
+ * A WeightSource over HTTP Range requests (fetch: Node 20 and browsers). Every read must
+ * come back as 206 with exactly the asked-for Content-Range and byte count; a server that
+ * ignores Range (200), answers another range, drops the connection, or changes the file
+ * (validator differs from the first response) raises a typed error and returns nothing.
+ */
+export class HttpRangeSource implements WeightSource {
+  /** Total file size, known after the first response. */
+  size?: number;
+  /** ETag (preferred) or Last-Modified of the first response; '' when the server sends neither. */
+  validator?: string;
+  private readonly fetchFunction: FetchFunction;
+
+  constructor(
+    readonly url: string,
+    private readonly options: HttpRangeSourceOptions = {},
+  ) {
+    const fetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction | undefined);
+    if (!fetchFunction) throw new WeightFetchError(url, 'no fetch implementation is available');
+    this.fetchFunction = fetchFunction;
+  }
+
+  async readRange(begin: number, end: number): Promise<Uint8Array> {
+    return this.readRangeWithProgress(begin, end);
+  }
+
+  /** Like readRange; `onBytes(received)` is called as this request's body arrives. */
+  async readRangeWithProgress(begin: number, end: number, onBytes?: (received: number) => void, signal?: AbortSignal): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin < 0 || end < begin) {
+      throw new InvalidInputError(`readRange: invalid byte range [${begin}, ${end})`);
+    }
+    if (this.size !== undefined && end > this.size) {
+      throw new InvalidInputError(`readRange: byte range [${begin}, ${end}) runs past the end of the ${this.size}-byte file ${this.url}`);
+    }
+    if (end === begin) return new Uint8Array(0);
+    let response: Response;
+    try {
+      response = await this.fetchFunction(this.url, {
+        headers: { ...this.options.headers, Range: `bytes=${begin}-${end - 1}`, 'Accept-Encoding': 'identity' },
+        signal: signal ?? this.options.signal,
+      });
+    } catch (error) {
+      throw new WeightFetchError(this.url, `network error: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      this.checkResponse(response, begin, end);
+    } catch (error) {
+      await response.body?.cancel().catch(() => undefined);
+      throw error;
+    }
+    return this.readBody(response, end - begin, onBytes);
+  }
+
+  private checkResponse(response: Response, begin: number, end: number): void {
+    if (response.status === 200) {
+      throw new RangeNotSupportedError(
+        this.url,
+        `the server ignored 'Range: bytes=${begin}-${end - 1}' and answered 200 with the whole file; use a server that supports byte ranges (206)`,
+      );
+    }
+    if (response.status !== 206) {
+      throw new WeightFetchError(this.url, `HTTP ${response.status} ${response.statusText}`.trim(), { status: response.status });
+    }
+    const range = parseContentRange(response.headers.get('content-range'));
+    if (!range || range.first !== begin || range.last !== end - 1) {
+      throw new RangeNotSupportedError(
+        this.url,
+        `asked for bytes ${begin}-${end - 1} but Content-Range is ${JSON.stringify(response.headers.get('content-range'))}`,
+      );
+    }
+    const validator = response.headers.get('etag') ?? response.headers.get('last-modified') ?? '';
+    if (this.validator === undefined) this.validator = validator;
+    else if (validator !== this.validator) {
+      throw new WeightFetchError(this.url, `the file changed while loading (validator ${JSON.stringify(this.validator)} -> ${JSON.stringify(validator)})`);
+    }
+    if (range.total !== undefined) {
+      if (this.size !== undefined && range.total !== this.size) {
+        throw new WeightFetchError(this.url, `the file size changed from ${this.size} to ${range.total} bytes while loading`);
+      }
+      this.size = range.total;
+    }
+  }
+
+  private async readBody(response: Response, expected: number, onBytes?: (received: number) => void): Promise<Uint8Array> {
+    const out = new Uint8Array(expected);
+    let received = 0;
+    if (!response.body) throw new TruncatedResponseError(this.url, expected, 0);
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (received + value.byteLength > expected) {
+          throw new RangeNotSupportedError(this.url, `response body is longer than the ${expected} bytes asked for`);
+        }
+        out.set(value, received);
+        received += value.byteLength;
+        onBytes?.(received);
+      }
+    } catch (error) {
+      await reader.cancel().catch(() => undefined);
+      if (error instanceof RangeNotSupportedError) throw error;
+      throw new TruncatedResponseError(this.url, expected, received, { cause: error });
+    }
+    if (received !== expected) throw new TruncatedResponseError(this.url, expected, received);
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+// Window partition of a channels-last grid x[H, W, C] into windows[count, window * window, C]
+// (row-major windows, zero padding at the bottom/right), and the inverse that crops the
+// padding (reference: sam_vary_sdpa.py window_partition / window_unpartition).
+
+struct Params {
+  height: u32,
+  width: u32,
+  channels: u32,
+  window: u32,
+  windows_per_row: u32,
+  count: u32,
+};
+
+@group(0) @binding(0) var<storage, read> input: array<elem>;
+@group(0) @binding(1) var<storage, read_write> output: array<elem>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override WORKGROUP_SIZE: u32 = 256u;
+
+fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
+  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+}
+
+// One thread per window element (count = windows * window^2 * C); padding reads as zero.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn window_partition(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.count) {
+    return;
+  }
+  let channel = i % params.channels;
+  let token = i / params.channels;
+  let area = params.window * params.window;
+  let index = token / area;
+  let inside = token % area;
+  let y = (index / params.windows_per_row) * params.window + inside / params.window;
+  let x = (index % params.windows_per_row) * params.window + inside % params.window;
+  var value = elem(0.0);
+  if (y < params.height && x < params.width) {
+    value = input[(y * params.width + x) * params.channels + channel];
+  }
+  output[i] = value;
+}
+
+// One thread per grid element (count = H * W * C).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn window_unpartition(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_index(gid, groups);
+  if (i >= params.count) {
+    return;
+  }
+  let channel = i % params.channels;
+  let position = i / params.channels;
+  let y = position / params.width;
+  let x = position % params.width;
+  let index = (y / params.window) * params.windows_per_row + x / params.window;
+  let inside = (y % params.window) * params.window + x % params.window;
+  output[i] = input[((index * params.window * params.window) + inside) * params.channels + channel];
+}
