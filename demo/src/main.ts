@@ -139,7 +139,7 @@ function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
     ui.fallback.hidden = false;
     ui.fallback.textContent =
       `WebGPU is not available here (${gpu.detail}). The demo runs on the TypeScript fallback: ` +
-      'the same index and the same results, computed on the CPU, so building takes longer.';
+      'the same index and the same results, computed in TypeScript on the CPU.';
   } else if (backend?.kind === 'cpu') {
     ui.fallback.hidden = false;
     ui.fallback.textContent = 'The index runs on the TypeScript (CPU) backend because ?backend=cpu is in the address.';
@@ -149,7 +149,7 @@ function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
 }
 
 function describeCorpus(current: DemoCorpus, note = ''): void {
-  const labels = new Set(current.documents.map((d) => d.label).filter(Boolean)).size;
+  const labels = new Set(current.documents.flatMap((d) => d.labels ?? (d.label ? [d.label] : []))).size;
   ui.corpusSummary.textContent =
     `${current.name}: ${current.documents.length.toLocaleString()} documents` +
     (labels > 0 ? ` in ${labels} classes` : '') +

@@ -1,20 +1,12 @@
 /**
- * DeepSeek-OCR weights for the optical tab: read the safetensors header from a local File
- * (Blob.slice ranges) or a URL (HTTP Range requests), check that every DeepEncoder tensor is
- * there with the right shape, and run the WebGPU encoder when @opticspace/encoder has one.
+ * DeepSeek-OCR weights for the optical tab: a local File (read by Blob.slice ranges) or a URL
+ * (HTTP Range requests); @opticspace/encoder's openDeepEncoder reads only the encoder's tensors,
+ * checks every name and shape, and uploads them; the page is then encoded on WebGPU.
  * Nothing is downloaded unless the user gives a URL.
  */
-import * as encoderPackage from '@opticspace/encoder';
-import {
-  BlobWeightSource,
-  SafetensorsReader,
-  encoderConfigForMode,
-  encoderTensorShapes,
-  type EncoderMode,
-  type WeightSource,
-} from '@opticspace/encoder';
-import { InvalidInputError } from '@opticspace/gpu';
-import type { RenderedTextPage } from '@opticspace/optical';
+import { BlobWeightSource, openDeepEncoder, type EncoderMode, type WeightSource } from '@opticspace/encoder';
+import { getDevice, InvalidInputError } from '@opticspace/gpu';
+import { prepareImage, rgbaToRgb, type RenderedTextPage } from '@opticspace/optical';
 
 /** Reads byte ranges of a remote file; the server must allow CORS and answer Range requests. */
 class HttpRangeWeightSource implements WeightSource {
@@ -37,66 +29,36 @@ class HttpRangeWeightSource implements WeightSource {
   }
 }
 
-export interface WeightCheck {
-  ok: boolean;
-  message: string;
-  reader?: SafetensorsReader;
+export interface EncodedPage {
+  values: Float32Array;
+  count: number;
+  dims: number;
+  ms: number;
 }
 
-export async function checkEncoderWeights(source: File | string, mode: string): Promise<WeightCheck> {
-  const encoderMode = (['tiny', 'small', 'base', 'large'].includes(mode) ? mode : 'base') as EncoderMode;
-  const reader = await SafetensorsReader.open(typeof source === 'string' ? new HttpRangeWeightSource(source) : new BlobWeightSource(source));
-  const expected = encoderTensorShapes(encoderConfigForMode(encoderMode));
-  const missing = [...expected.keys()].filter((name) => !reader.has(name));
-  const mismatched = [...expected.entries()].filter(([name, shape]) => {
-    if (!reader.has(name)) return false;
-    const actual = reader.info(name).shape;
-    return actual.length !== shape.length || actual.some((d, i) => d !== shape[i]);
-  });
-  if (missing.length > 0 || mismatched.length > 0) {
-    const detail = [
-      missing.length ? `${missing.length} encoder tensors are missing (first: ${missing[0]})` : '',
-      mismatched.length ? `${mismatched.length} have other shapes (first: ${mismatched[0][0]})` : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
-    return { ok: false, message: `This file is not a DeepSeek-OCR checkpoint the encoder can use: ${detail}.` };
-  }
-  return { ok: true, message: `The checkpoint has all ${expected.size} DeepEncoder tensors with the expected shapes.`, reader };
-}
+const ENCODER_MODES: readonly string[] = ['tiny', 'small', 'base', 'large'];
 
-/** The WebGPU encoder entry point, when this build of @opticspace/encoder exports one. */
-type GpuEncodeFunction = (
-  reader: SafetensorsReader,
-  page: RenderedTextPage,
-  mode: EncoderMode,
-  onProgress: (message: string) => void,
-) => Promise<{ values: Float32Array; count: number; dims: number }>;
-
-function gpuEncoder(): GpuEncodeFunction | null {
-  const candidate = (encoderPackage as Record<string, unknown>).encodePageOnGpu;
-  return typeof candidate === 'function' ? (candidate as GpuEncodeFunction) : null;
-}
-
-export function encoderAvailability(): { available: boolean; reason: string } {
-  if (gpuEncoder()) return { available: true, reason: '' };
-  return {
-    available: false,
-    reason:
-      'This build of @opticspace/encoder does not export a WebGPU encoder entry point yet, so the page can check your weights ' +
-      'but not run them. (The CPU reference encoder exists for tests; on full-size weights it would take far too long in a tab.)',
-  };
-}
-
-export async function runEncoder(
-  check: WeightCheck,
+/** Loads the encoder from the weights, encodes the page's global view and frees the GPU weights. */
+export async function encodePage(
+  weights: File | string,
   page: RenderedTextPage,
   mode: string,
   onProgress: (message: string) => void,
-): Promise<{ values: Float32Array; count: number; dims: number; ms: number }> {
-  const encode = gpuEncoder();
-  if (!encode || !check.reader) throw new InvalidInputError('no WebGPU encoder or no checked weights');
+): Promise<EncodedPage> {
+  if (!ENCODER_MODES.includes(mode)) throw new InvalidInputError(`the encoder runs in ${ENCODER_MODES.join(', ')} mode, got '${mode}'`);
+  const context = await getDevice();
+  const source = typeof weights === 'string' ? new HttpRangeWeightSource(weights) : new BlobWeightSource(weights);
   const start = performance.now();
-  const tokens = await encode(check.reader, page, mode as EncoderMode, onProgress);
-  return { ...tokens, ms: performance.now() - start };
+  const encoder = await openDeepEncoder(context, source, {
+    mode: mode as EncoderMode,
+    onProgress: (p) => onProgress(`Loading weights: tensor ${p.loaded} of ${p.total} (${p.name})`),
+  });
+  try {
+    onProgress('Encoding the page on WebGPU…');
+    const pixels = prepareImage(rgbaToRgb(page.image), mode as EncoderMode).global.pixels;
+    const result = await encoder.encode(pixels);
+    return { values: result.tokens, count: result.tokenCount, dims: result.tokens.length / result.tokenCount, ms: performance.now() - start };
+  } finally {
+    encoder.dispose();
+  }
 }

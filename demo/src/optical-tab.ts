@@ -16,7 +16,7 @@ import {
 } from '@opticspace/optical';
 import type { DemoCorpus } from './corpus';
 import { renderReport } from './report';
-import { checkEncoderWeights, encoderAvailability, runEncoder } from './optical-encoder';
+import { encodePage } from './optical-encoder';
 
 const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
 
@@ -70,6 +70,12 @@ function showMetrics(report: CompressionReport): void {
     ['characters per vision token', report.charactersPerVisionToken.toFixed(3)],
     ['text entropy', bits(report.textEntropy)],
     ['page pixel entropy', bits(report.imageEntropy)],
+    ...(report.tokenEntropy
+      ? ([
+          ['vision token value entropy', bits(report.tokenEntropy)],
+          ['token bits per text bit', (report.tokenBitsPerTextBit ?? 0).toFixed(2)],
+        ] as const)
+      : []),
   ]);
 }
 
@@ -101,22 +107,16 @@ async function encode(): Promise<void> {
   }
   if (!lastPage) render();
   const mode = $<HTMLSelectElement>('#optical-mode').value as ResolutionModeName;
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    status.textContent = 'The encoder runs on WebGPU, which this browser does not expose; the page and its metrics above still work.';
+    return;
+  }
   try {
     status.textContent = 'Reading the checkpoint header…';
-    const check = await checkEncoderWeights(file ?? url, mode);
-    if (!check.ok) {
-      status.textContent = check.message;
-      return;
-    }
-    const availability = encoderAvailability();
-    if (!availability.available) {
-      status.textContent = `${check.message} ${availability.reason}`;
-      return;
-    }
-    const tokens = await runEncoder(check, lastPage!, mode, (message) => (status.textContent = message));
+    const tokens = await encodePage(file ?? url, lastPage!, mode, (message) => (status.textContent = message));
     lastReport = compressionReport($<HTMLTextAreaElement>('#optical-text').value, mode, [lastPage!.image], { values: tokens.values });
     showMetrics(lastReport);
-    status.textContent = `Encoded: ${tokens.count} vision tokens of ${tokens.dims} values in ${(tokens.ms / 1000).toFixed(1)} s.`;
+    status.textContent = `Encoded: ${tokens.count} vision tokens of ${tokens.dims} values in ${(tokens.ms / 1000).toFixed(1)} s (weights loading included).`;
   } catch (error) {
     status.textContent = `The encoder could not run: ${(error as Error).message}`;
   }
@@ -140,7 +140,5 @@ export function openOpticalTab(corpus: DemoCorpus | null): void {
     event.preventDefault();
     void encode();
   });
-  const availability = encoderAvailability();
-  if (!availability.available) $<HTMLParagraphElement>('#encoder-status').textContent = availability.reason;
   render();
 }

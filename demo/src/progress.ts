@@ -22,7 +22,7 @@ const STAGE_LABELS: Record<string, string> = {
   splitting: 'Split centroids',
   energyGraph: 'Energy graph Le',
   signatures: 'Item signatures (lambda)',
-  upload: 'Upload to GPU',
+  upload: 'Upload items',
   load: 'Load saved index',
 };
 

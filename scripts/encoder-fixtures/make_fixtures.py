@@ -8,8 +8,15 @@ deepseek_ocr.py, at reduced sizes but with the checkpoint's tensor names and lay
 Seeded weights; runs on torch 1.13 (no scaled_dot_product_attention: attention is explicit).
 
 Run:  /usr/bin/python3 scripts/encoder-fixtures/make_fixtures.py
+(Re-running reproduces weights and pixels exactly; expected outputs may move by ~1e-6 relative
+with the CPU kernels torch picks.)
 Writes packages/encoder/test/fixtures/<name>/{config.json, weights.bin (safetensors format),
 pixels.npy, tokens.npy, sam-blocks.npy, neck.npy, sam-features.npy, clip.npy}.
+
+Opt-in, not committed (about 30 MB):  make_fixtures.py --only tiny-narrow --out /tmp/fixtures
+writes the Tiny mode's real geometry (512 px, 12 + 24 blocks, windows of 14 padded 32 -> 42,
+global blocks 2/5/8/11, pos-embed 64 -> 32, rel-pos 127 -> 63 rows, CLIP grid 16 -> 8) with
+narrow widths, for checking `opticspace encode --config` against PyTorch at full depth.
 """
 import json
 import math
@@ -44,6 +51,28 @@ CONFIGS = {
         clip=dict(hidden=16, depth=1, heads=2, mlpDim=24, nativeGrid=2, layerNormEps=1e-5),
         projectorDim=20,
         seed=99,
+    ),
+}
+
+# Opt-in configurations (too large to commit), selected with --only.
+EXTRA_CONFIGS = {
+    'tiny-narrow': dict(
+        imageSize=512,
+        sam=dict(patchSize=16, embedDim=96, depth=12, heads=2, mlpDim=384, windowSize=14, globalBlocks=[2, 5, 8, 11],
+                 nativeGrid=64, neckChannels=32, net2Channels=64, net3Channels=128, layerNormEps=1e-6),
+        clip=dict(hidden=128, depth=24, heads=2, mlpDim=512, nativeGrid=16, layerNormEps=1e-5),
+        projectorDim=160,
+        seed=512,
+    ),
+    # Full widths (768 / 12 heads, CLIP 1024 / 16 heads, projector 1280) at Tiny size with one
+    # window block, one global block and one CLIP block (about 160 MB of f32 weights).
+    'tiny-shallow': dict(
+        imageSize=512,
+        sam=dict(patchSize=16, embedDim=768, depth=2, heads=12, mlpDim=3072, windowSize=14, globalBlocks=[1],
+                 nativeGrid=64, neckChannels=256, net2Channels=512, net3Channels=1024, layerNormEps=1e-6),
+        clip=dict(hidden=1024, depth=1, heads=16, mlpDim=4096, nativeGrid=16, layerNormEps=1e-5),
+        projectorDim=1280,
+        seed=768,
     ),
 }
 
@@ -262,14 +291,21 @@ def write_safetensors(path, tensors):
 
 
 def main():
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--only', help='write only this configuration (also the opt-in ones)')
+    parser.add_argument('--out', default=OUT_DIR, help='output folder (default: the committed fixtures)')
+    args = parser.parse_args()
     torch.set_grad_enabled(False)
-    for name, cfg in CONFIGS.items():
+    every = {**CONFIGS, **EXTRA_CONFIGS}
+    selected = {args.only: every[args.only]} if args.only else CONFIGS
+    for name, cfg in selected.items():
         gen = torch.Generator().manual_seed(cfg['seed'])
         w = make_weights(cfg, gen)
         size = cfg['imageSize']
         pixels = torch.rand(1, 3, size, size, generator=gen, dtype=torch.float64).float() * 2 - 1
         outputs = encode(pixels, w, cfg)
-        target = os.path.join(OUT_DIR, name)
+        target = os.path.join(args.out, name)
         os.makedirs(target, exist_ok=True)
         config = {k: v for k, v in cfg.items() if k != 'seed'}
         with open(os.path.join(target, 'config.json'), 'w') as f:

@@ -2,8 +2,9 @@
 // [3][heads][head_dim]) into out[batch, tokens, heads * head_dim]:
 //   softmax(q k^T * scale + B) v per head, B[q, k] = rel_h[q, k / grid_w] + rel_w[q, k % grid_w]
 // when HAS_BIAS (SAM's decomposed rel-pos bias, fused: the tokens x tokens bias is never
-// stored). Online softmax in f32; one thread per query, 64 queries per workgroup; key/value
-// tiles of KEY_TILE tokens are staged in workgroup memory. head_dim <= MAX_HEAD_DIM.
+// stored). Online softmax in f32, rescaled once per key tile; one thread per query, 64 queries
+// per workgroup; key/value tiles of KEY_TILE tokens are staged in workgroup memory.
+// head_dim <= MAX_HEAD_DIM.
 // Dispatch: (ceil(tokens / 64), heads, batch).
 
 struct Params {
@@ -69,7 +70,10 @@ fn main(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) group
     }
     workgroupBarrier();
     if (valid) {
+      // Scores of the whole tile first, so the running sums are rescaled once per tile.
       let count = min(KEY_TILE, tokens - key_start);
+      var scores: array<f32, KEY_TILE>;
+      var tile_max = -3.0e38;
       for (var j = 0u; j < count; j++) {
         var score = 0.0;
         for (var c = 0u; c < head_dim; c++) {
@@ -79,15 +83,23 @@ fn main(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) group
           let key = key_start + j;
           score += f32(rel_h[bias_row * params.grid_h + key / params.grid_w]) + f32(rel_w[bias_row * params.grid_w + key % params.grid_w]);
         }
-        let new_max = max(running_max, score);
-        let correction = exp(running_max - new_max);
-        let weight = exp(score - new_max);
-        total = total * correction + weight;
-        for (var c = 0u; c < head_dim; c++) {
-          acc[c] = acc[c] * correction + weight * value_tile[j * head_dim + c];
-        }
-        running_max = new_max;
+        scores[j] = score;
+        tile_max = max(tile_max, score);
       }
+      let new_max = max(running_max, tile_max);
+      let correction = exp(running_max - new_max);
+      total *= correction;
+      for (var c = 0u; c < head_dim; c++) {
+        acc[c] *= correction;
+      }
+      for (var j = 0u; j < count; j++) {
+        let weight = exp(scores[j] - new_max);
+        total += weight;
+        for (var c = 0u; c < head_dim; c++) {
+          acc[c] += weight * value_tile[j * head_dim + c];
+        }
+      }
+      running_max = new_max;
     }
     workgroupBarrier();
   }

@@ -1,6 +1,8 @@
-// Rank keys of a batch of B queries against every item (larger is better) from one GEMM:
-// products [2B, N] = [Q; L Q] @ X^T, so products[b][i] = q_b . x_i and products[B + b][i] =
-// (L q_b) . x_i. One invocation per (query, item) pair, query-major: keys[b * items + i].
+// Rank keys of a batch of B queries against a block of items (larger is better) from one GEMM:
+// products [2B, n] = [Q; L Q] @ X_block^T, so products[b][i] = q_b . x_i and products[B + b][i]
+// = (L q_b) . x_i. The block holds items [itemOffset, itemOffset + n) of totalItems (large
+// corpora are stored in several buffers). One invocation per (query, item) pair:
+// keys[b * totalItems + itemOffset + i].
 //   mode 0 cosine:      cos(q, x), 0 when either vector is zero
 //   mode 1 lambdaAware: alpha * cos + (1 - alpha) * (1 - min(|lq - lx|, 1))
 //   mode 2 energy:      -(wL |lq - lx| + wG |Gq - Gx| + wD * B(D)), B(d) = d / (1 + d),
@@ -11,6 +13,8 @@
 struct Params {
   items: u32,
   queries: u32,
+  itemOffset: u32,
+  totalItems: u32,
   mode: u32,
   alpha: f32,
   weightLambda: f32,
@@ -41,7 +45,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let i = flat - b * params.items;
   let dot = products[flat];
   let cross = products[(params.queries + b) * params.items + i];
-  let item = itemStats[i];
+  let item = itemStats[params.itemOffset + i];
   let query = queryStats[b];
   var key = 0.0;
   if (params.mode == 0u) {
@@ -54,5 +58,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     key = -(params.weightLambda * abs(query.x - item.x) + params.weightDispersion * abs(query.y - item.y)
       + params.weightDirichlet * (dirichlet / (1.0 + dirichlet)));
   }
-  keys[flat] = key;
+  keys[b * params.totalItems + params.itemOffset + i] = key;
 }

@@ -11,6 +11,7 @@ struct Params {
   batch_stride_a: u32,
   batch_stride_b: u32,
   alpha: f32,
+  flags: u32,         // bit 0: a stored [K, M]; bit 1: b stored [N, K]; bit 2: add bias
 };
 
 @group(0) @binding(0) var<storage, read> a: array<elem>;
@@ -19,23 +20,25 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<elem>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override TRANSPOSE_A: bool = false; // a stored [K, M] instead of [M, K]
-override TRANSPOSE_B: bool = false; // b stored [N, K] instead of [K, N]
-override HAS_BIAS: bool = false;
+// Layout and bias are uniform flags, not override constants: one pipeline per storage type serves
+// every call (each compile costs seconds on software Vulkan); the branches are uniform.
+const TRANSPOSE_A: u32 = 1u;
+const TRANSPOSE_B: u32 = 2u;
+const HAS_BIAS: u32 = 4u;
 
 const TILE: u32 = 64u;       // output tile edge
 const SLICE: u32 = 16u;      // K step
 const THREAD_TILE: u32 = 4u; // outputs per invocation along each axis
 
-// Stored as [k][m] and [k][n] so the inner loop reads contiguous rows.
-var<workgroup> tile_a: array<f32, 1024>; // SLICE * TILE
-var<workgroup> tile_b: array<f32, 1024>; // SLICE * TILE
+// Stored as [k][m / 4] and [k][n / 4] vec4s: each invocation's 4 rows (columns) are one load.
+var<workgroup> tile_a: array<vec4f, 256>; // SLICE * TILE / 4
+var<workgroup> tile_b: array<vec4f, 256>; // SLICE * TILE / 4
 
 fn load_a(base: u32, m: u32, k: u32) -> f32 {
   if (m >= params.rows || k >= params.inner) {
     return 0.0;
   }
-  if (TRANSPOSE_A) {
+  if ((params.flags & TRANSPOSE_A) != 0u) {
     return f32(a[base + k * params.rows + m]);
   }
   return f32(a[base + m * params.inner + k]);
@@ -45,7 +48,7 @@ fn load_b(base: u32, k: u32, n: u32) -> f32 {
   if (k >= params.inner || n >= params.columns) {
     return 0.0;
   }
-  if (TRANSPOSE_B) {
+  if ((params.flags & TRANSPOSE_B) != 0u) {
     return f32(b[base + n * params.inner + k]);
   }
   return f32(b[base + k * params.columns + n]);
@@ -63,37 +66,38 @@ fn main(
   let base_a = batch * params.batch_stride_a;
   let base_b = batch * params.batch_stride_b;
 
-  var acc: array<array<f32, 4>, 4>;
+  // acc[i][j]: output (row0 + 4 * local.y + i, col0 + 4 * local.x + j)
+  var acc: array<vec4f, 4>;
   for (var i = 0u; i < THREAD_TILE; i++) {
-    for (var j = 0u; j < THREAD_TILE; j++) {
-      acc[i][j] = 0.0;
-    }
+    acc[i] = vec4f(0.0);
   }
 
+  // Loading: invocation `lane` fills slot (k = lane / 16, quad = lane % 16) of both tiles.
+  let load_k = lane / 16u;
+  let load_quad = (lane % 16u) * 4u;
   let slices = (params.inner + SLICE - 1u) / SLICE;
   for (var s = 0u; s < slices; s++) {
-    let k0 = s * SLICE;
-    // 256 invocations load 1024 values of each tile: 4 each.
-    for (var l = 0u; l < 4u; l++) {
-      let flat = lane + l * 256u;
-      let k = flat / TILE;
-      let x = flat % TILE;
-      tile_a[flat] = load_a(base_a, row0 + x, k0 + k);
-      tile_b[flat] = load_b(base_b, k0 + k, col0 + x);
-    }
+    let k = s * SLICE + load_k;
+    tile_a[lane] = vec4f(
+      load_a(base_a, row0 + load_quad, k),
+      load_a(base_a, row0 + load_quad + 1u, k),
+      load_a(base_a, row0 + load_quad + 2u, k),
+      load_a(base_a, row0 + load_quad + 3u, k),
+    );
+    tile_b[lane] = vec4f(
+      load_b(base_b, k, col0 + load_quad),
+      load_b(base_b, k, col0 + load_quad + 1u),
+      load_b(base_b, k, col0 + load_quad + 2u),
+      load_b(base_b, k, col0 + load_quad + 3u),
+    );
     workgroupBarrier();
-    for (var k = 0u; k < SLICE; k++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < THREAD_TILE; i++) {
-        av[i] = tile_a[k * TILE + local.y * THREAD_TILE + i];
-        bv[i] = tile_b[k * TILE + local.x * THREAD_TILE + i];
-      }
-      for (var i = 0u; i < THREAD_TILE; i++) {
-        for (var j = 0u; j < THREAD_TILE; j++) {
-          acc[i][j] = fma(av[i], bv[j], acc[i][j]);
-        }
-      }
+    for (var kk = 0u; kk < SLICE; kk++) {
+      let av = tile_a[kk * 16u + local.y];
+      let bv = tile_b[kk * 16u + local.x];
+      acc[0] = fma(vec4f(av.x), bv, acc[0]);
+      acc[1] = fma(vec4f(av.y), bv, acc[1]);
+      acc[2] = fma(vec4f(av.z), bv, acc[2]);
+      acc[3] = fma(vec4f(av.w), bv, acc[3]);
     }
     workgroupBarrier();
   }
@@ -110,7 +114,7 @@ fn main(
         continue;
       }
       var value = params.alpha * acc[i][j];
-      if (HAS_BIAS) {
+      if ((params.flags & HAS_BIAS) != 0u) {
         value += f32(bias[n]);
       }
       out[out_base + m * params.columns + n] = elem(value);

@@ -33,7 +33,7 @@ override BEST: u32 = 256u;         // kept entries: power of two, 256..1024
 override QUEUE: u32 = 256u;        // queue slots: power of two, 256..512
 override SLOTS: u32 = 512u;        // BEST + QUEUE
 const WORKGROUP_SIZE: u32 = 256u;
-const PER_ROUND: u32 = 16u;        // entries each invocation examines per round
+const PER_ROUND: u32 = 32u;        // entries each invocation examines per round
 const FEW: u32 = 64u;              // up to this many queued entries are merged without sorting
 const SENTINEL_INDEX: u32 = 0xffffffffu;
 

@@ -21,3 +21,4 @@ export * from './model/sam-gpu';
 export * from './model/clip-gpu';
 export * from './model/encoder-gpu';
 export * from './api';
+export * from './selfcheck';

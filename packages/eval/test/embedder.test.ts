@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen, orthonormalizeColumns } from '../src/embedder/linear-algebra';
-import { decodeLexicalEmbedder, EmbedderStateError, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder } from '../src/index';
+import { decodeLexicalEmbedder, EmbedderStateError, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
 import { SeededRandom } from '@opticspace/gpu';
 
 const corpus = [
@@ -84,17 +84,37 @@ describe('LexicalEmbedder', () => {
     }
   }
 
-  it('SVD embeddings reproduce the truncated SVD: X V_k V_k^T preserves documents in the span', () => {
-    // With dims >= rank, U S from the embedding must preserve inner products of the weighted rows:
-    // cosine between documents equals the cosine of their TF-IDF rows.
-    const embedder = new LexicalEmbedder({ dims: 8, seed: 1, reduction: 'svd' });
+  it('full-rank LSA preserves TF-IDF inner products of documents and queries exactly', () => {
+    // Independent TF-IDF rows: (1 + ln tf) * (ln((1 + n) / (1 + df)) + 1), L2-normalised.
+    const tokens = corpus.map((text) => tokenize(text));
+    const df = new Map<string, number>();
+    for (const list of tokens) for (const term of new Set(list)) df.set(term, (df.get(term) ?? 0) + 1);
+    const tfidf = (list: string[]): Map<string, number> => {
+      const counts = new Map<string, number>();
+      for (const term of list) if (df.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+      const row = new Map<string, number>();
+      for (const [term, count] of counts) row.set(term, (1 + Math.log(count)) * (Math.log((1 + corpus.length) / (1 + df.get(term)!)) + 1));
+      const norm = Math.sqrt([...row.values()].reduce((sum, value) => sum + value * value, 0));
+      for (const [term, value] of row) row.set(term, value / norm);
+      return row;
+    };
+    const dot = (a: Map<string, number>, b: Map<string, number>): number => [...a].reduce((sum, [term, value]) => sum + value * (b.get(term) ?? 0), 0);
+    // 8 documents, dims 8: the randomized SVD spans the whole row space, so X V V^T = X.
+    const embedder = new LexicalEmbedder({ dims: 8, seed: 1, weighting: 'tfidf', reduction: 'svd' });
     embedder.fit(corpus);
-    const full = embedder.embedDocuments(corpus);
-    const sparse = new LexicalEmbedder({ dims: 64, seed: 1, reduction: 'random-projection' });
-    sparse.fit(corpus);
-    // doc 0 and doc 1 share "wing" and "flutter": positive similarity; doc 0 and doc 4 share nothing: ~0.
-    expect(cosine(full.subarray(0, 8), full.subarray(8, 16))).toBeGreaterThan(0.2);
-    expect(Math.abs(cosine(full.subarray(0, 8), full.subarray(32, 40)))).toBeLessThan(1e-4);
+    const documents = embedder.embedDocuments(corpus);
+    const rows = tokens.map(tfidf);
+    const inner = (a: Float32Array, b: Float32Array): number => a.reduce((sum, value, index) => sum + value * b[index], 0);
+    for (let i = 0; i < corpus.length; i++) {
+      for (let j = 0; j < corpus.length; j++) {
+        expect(inner(documents.subarray(i * 8, i * 8 + 8), documents.subarray(j * 8, j * 8 + 8))).toBeCloseTo(dot(rows[i], rows[j]), 5);
+      }
+    }
+    // A query is folded in with the same V: q V . x V = q . x for x in the row space.
+    const query = 'heat transfer of a flat wing';
+    const queryVector = embedder.embedQuery(query);
+    const queryRow = tfidf(tokenize(query));
+    for (let j = 0; j < corpus.length; j++) expect(inner(queryVector, documents.subarray(j * 8, j * 8 + 8))).toBeCloseTo(dot(queryRow, rows[j]), 5);
   });
 
   it('queries use the fitted vocabulary and idf, and a saved embedder reproduces them exactly', () => {

@@ -79,6 +79,13 @@ describe('csrMatmul (sparse CSR times dense)', () => {
     }
   });
 
+  it('a 1-D dense vector [cols] gives a [rows] result', async () => {
+    const csr = CsrMatrix.fromArrays(gpu(), 2, 3, Uint32Array.from([0, 2, 3]), Uint32Array.from([0, 2, 1]), Float32Array.from([1, -2, 4]));
+    const out = await csrMatmul(gpu(), csr, Tensor.from(gpu(), [3, 5, 7], [3]));
+    expect(out.shape).toEqual([2]);
+    expect(Array.from(await out.read())).toEqual([3 - 14, 20]);
+  });
+
   it('an all-zero matrix (nnz = 0) gives beta * addend, written into out', async () => {
     const csr = CsrMatrix.fromArrays(gpu(), 3, 2, new Uint32Array(4), new Uint32Array(0), new Float32Array(0));
     const addend = Tensor.from(gpu(), [1, 2, 3], [3, 1]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, Tensor, topk, topkReference, topkPasses, decodeTopkKeys, InvalidInputError, ShapeError } from '../src';
+import { SeededRandom, Tensor, CommandBatch, topk, topkPlan, readTopk, topkReference, topkPasses, decodeTopkKeys, axpbyProgram, InvalidInputError, ShapeError } from '../src';
 import { useGpu } from './gpu-test-context';
 
 // Top-k is exact: values (decoded from order keys, bit-exact f32) and indices must equal the
@@ -84,6 +84,24 @@ describe('topk (chunked row-wise selection)', () => {
     expect(passes.length).toBeGreaterThan(1);
     const scores = new SeededRandom(11).uniformArray(n, -1, 1);
     for (const k of [10, 100]) await expectMatches(scores, 1, n, k, k === 10);
+  });
+
+  it('runs from a plan batched after the kernel that produces the scores (scores stay on the GPU)', async () => {
+    const rng = new SeededRandom(23);
+    const a = rng.uniformArray(2 * 3000);
+    const b = rng.uniformArray(2 * 3000);
+    const ta = Tensor.from(gpu(), a, [2, 3000]);
+    const tb = Tensor.from(gpu(), b, [2, 3000]);
+    const scores = Tensor.empty(gpu(), [2, 3000]);
+    const plan = topkPlan(gpu(), scores, 25, { largest: false });
+    const batch = new CommandBatch(gpu()).dispatch(axpbyProgram(ta, tb, scores, 1, -1));
+    for (const program of plan.programs) batch.dispatch(program);
+    await batch.submit();
+    const result = await readTopk(gpu(), plan);
+    plan.dispose();
+    const expected = topkReference(Float32Array.from(a, (x, i) => x - b[i]), 2, 3000, 25, false);
+    expect(Array.from(result.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(result.values)).toEqual(Array.from(expected.values));
   });
 
   it('rejects NaN scores with a typed error naming the position', async () => {

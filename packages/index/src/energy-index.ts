@@ -36,6 +36,12 @@ export interface LoadOptions {
   gpu?: GpuContext;
 }
 
+/** Build and load accept a ready backend too (e.g. a GpuBackend with a smaller buffer limit). */
+export interface BackendOption {
+  /** Overrides `backend`/`gpu`. */
+  computeBackend?: IndexBackend;
+}
+
 /** Item signatures (copies), for inspection and evaluation. */
 export interface ItemSignatures {
   lambda: Float32Array;
@@ -82,12 +88,12 @@ export class EnergyIndex {
   }
 
   /** Builds an index over N vectors: a flat N*F array with options.dimension = F, or N rows. */
-  static async build(vectors: VectorInput, options: BuildOptions & { dimension?: number } = {}): Promise<EnergyIndex> {
+  static async build(vectors: VectorInput, options: BuildOptions & BackendOption & { dimension?: number } = {}): Promise<EnergyIndex> {
     const params = resolveBuildParameters(stripDimension(options));
     const start = performance.now();
     const input = toMatrix(vectors, options.dimension, 'Corpus');
     const inputMs = performance.now() - start;
-    const backend = await resolveBackend(params.backend, options.gpu);
+    const backend = options.computeBackend ?? (await resolveBackend(params.backend, options.gpu));
     const built = await buildEnergy(input, params, backend, options.onProgress);
     built.report.timings = { input: inputMs, ...built.report.timings };
     const projection =
@@ -107,11 +113,11 @@ export class EnergyIndex {
   }
 
   /** Loads from a Node path, an OPFS name, a FileSystemFileHandle, or bytes. */
-  static async load(source: LoadSource, options: LoadOptions = {}): Promise<EnergyIndex> {
+  static async load(source: LoadSource, options: LoadOptions & BackendOption = {}): Promise<EnergyIndex> {
     return EnergyIndex.fromBytes(await readSource(source), options);
   }
 
-  static async fromBytes(bytes: Uint8Array, options: LoadOptions = {}): Promise<EnergyIndex> {
+  static async fromBytes(bytes: Uint8Array, options: LoadOptions & BackendOption = {}): Promise<EnergyIndex> {
     const { header, sections } = decodeIndex(bytes);
     const section = <T extends Float32Array | Uint32Array>(name: string, type: new (n: number) => T, length: number): T => {
       const data = sections.get(name);
@@ -143,7 +149,7 @@ export class EnergyIndex {
     );
     const subCentroids = { data: section('subCentroids', Float32Array, report.subCentroids * f), rows: report.subCentroids, columns: f };
     const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures, f);
-    const backend = await resolveBackend(options.backend ?? params.backend, options.gpu);
+    const backend = options.computeBackend ?? (await resolveBackend(options.backend ?? params.backend, options.gpu));
     const resident = await backend.residentItems(vectors);
     resident.setSignatures(signatures);
     const state: IndexState = { params, report, inputFeatures, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
@@ -282,7 +288,7 @@ export class EnergyIndex {
   }
 }
 
-function stripDimension(options: BuildOptions & { dimension?: number }): BuildOptions {
-  const { dimension: _dimension, ...rest } = options;
+function stripDimension(options: BuildOptions & BackendOption & { dimension?: number }): BuildOptions {
+  const { dimension: _dimension, computeBackend: _backend, ...rest } = options;
   return rest;
 }

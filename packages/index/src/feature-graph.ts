@@ -62,11 +62,9 @@ export function graphFromCosines(cosines: Matrix, graph: GraphParameters): Featu
   const pairs = new Map<number, number>();
   for (let a = 0; a < n; a++) {
     // Exact top-k by cosine descending, ties to the lower index, skipping the feature itself.
-    const candidates: number[] = [];
-    for (let b = 0; b < n; b++) if (b !== a) candidates.push(b);
     const row = cosines.data.subarray(a * n, (a + 1) * n);
-    candidates.sort((x, y) => row[y] - row[x] || x - y);
-    const limit = Math.min(graph.topk, candidates.length);
+    const candidates = nearestFeatures(row, a, graph.topk);
+    const limit = candidates.length;
     for (let i = 0; i < limit; i++) {
       const b = candidates[i];
       const low = Math.min(a, b);
@@ -86,6 +84,24 @@ export function graphFromCosines(cosines: Matrix, graph: GraphParameters): Featu
     weights[e] = pairs.get(key)!;
   });
   return laplacianFromEdges(n, edgeSource, edgeTarget, weights);
+}
+
+/** The `k` largest entries of `row` except `self`, by value descending then index ascending. */
+export function nearestFeatures(row: Float32Array, self: number, k: number): number[] {
+  const best: number[] = [];
+  const limit = Math.min(k, row.length - 1);
+  for (let b = 0; b < row.length; b++) {
+    if (b === self) continue;
+    if (best.length === limit && !(row[b] > row[best[limit - 1]])) continue;
+    let position = best.length === limit ? limit - 1 : best.length;
+    if (best.length < limit) best.push(b);
+    while (position > 0 && row[b] > row[best[position - 1]]) {
+      best[position] = best[position - 1];
+      position--;
+    }
+    best[position] = b;
+  }
+  return best;
 }
 
 /** L = D - W as CSR (diagonal included, columns ascending) from an undirected edge list. */

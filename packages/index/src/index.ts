@@ -1,5 +1,5 @@
 export { EnergyIndex, resolveBackend } from './energy-index';
-export type { SearchHit, LoadOptions, ItemSignatures } from './energy-index';
+export type { SearchHit, LoadOptions, ItemSignatures, BackendOption } from './energy-index';
 export { buildEnergy, stageSeed } from './build';
 export type { BuildReport, BuiltIndex } from './build';
 export * from './errors';
@@ -10,7 +10,7 @@ export { projectedDimension, projectionMatrix } from './projection';
 export { kmeans, defaultClusterCount, assignNearestReference, referenceAssigner, kmeansPlusPlus, updateCentroids } from './kmeans';
 export type { Assigner, CreateAssigner } from './kmeans';
 export { compressCentroids } from './optical-compression';
-export { buildFeatureGraph, graphFromCosines, laplacianFromEdges, profileCosinesReference, applyLaplacian, edgeWeight } from './feature-graph';
+export { buildFeatureGraph, graphFromCosines, nearestFeatures, laplacianFromEdges, profileCosinesReference, applyLaplacian, edgeWeight } from './feature-graph';
 export type { FeatureGraph } from './feature-graph';
 export { diffuse, stableEta } from './diffusion';
 export { splitCentroids } from './split';
@@ -23,7 +23,8 @@ export type { ScoreMode, ScoreWeights, PreparedQueries, ItemStore, TopK } from '
 export { encodeIndex, decodeIndex, crc32, FORMAT_VERSION, MAGIC } from './format';
 export type { SaveTarget, LoadSource } from './storage';
 export { CpuBackend } from './cpu/cpu-backend';
-export { GpuBackend } from './gpu/gpu-backend';
+export { GpuBackend, rowBlocks } from './gpu/gpu-backend';
+export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';
 export { kmeansAssignProgram, kmeansAssign, gpuAssigner } from './gpu/kmeans-assign';
 export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from './gpu/row-energies';

@@ -11,7 +11,7 @@ export interface GraphParameters {
   eps: number;
   /** Exact kNN: neighbours kept per feature before the union symmetrisation. */
   topk: number;
-  /** Weight w = 1 / (1 + (d / sigma)^p). */
+  /** Weight w = 1 / (1 + (d / sigma)^p); defaults to eps (as arrowspace does). */
   sigma: number;
   p: number;
 }
@@ -76,7 +76,7 @@ export const DEFAULT_BUILD: BuildParameters = {
   kmeansSample: 16384,
   opticalTokens: null,
   trimQuantile: 0.1,
-  graph: { eps: 1, topk: 6, sigma: 0.5, p: 2 },
+  graph: { eps: 1, topk: 6, sigma: 1, p: 2 },
   eta: 0.1,
   steps: 4,
   splitQuantile: 1,
@@ -112,7 +112,11 @@ export function resolveBuildParameters(options: BuildOptions = {}): BuildParamet
   const p: BuildParameters = {
     ...DEFAULT_BUILD,
     ...stripUndefined(options),
-    graph: { ...DEFAULT_BUILD.graph, ...stripUndefined(options.graph ?? {}) },
+    graph: {
+      ...DEFAULT_BUILD.graph,
+      ...stripUndefined(options.graph ?? {}),
+      sigma: options.graph?.sigma ?? (options.graph?.eps ? options.graph.eps : DEFAULT_BUILD.graph.sigma),
+    },
     projection: { ...DEFAULT_BUILD.projection, ...stripUndefined(options.projection ?? {}) },
   };
   delete (p as Partial<BuildOptions>).onProgress;

@@ -203,6 +203,23 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(Array.from(topKReference(keys, 1, 17).indices)).toEqual(order.slice(0, 17));
   });
 
+  for (const rows of [1, 2, 31, 32, 33, 70]) {
+    it(`query products (GEMV path up to 32 rows, tiled GEMM above) rows=${rows}`, async () => {
+      const rng = new SeededRandom(rows);
+      const n = 77;
+      const f = 19;
+      const queries = matrix(rng.normalArray(rows * f), f);
+      const items = matrix(rng.normalArray(n * f), f);
+      const transposed = new Float32Array(f * n);
+      for (let i = 0; i < n; i++) for (let c = 0; c < f; c++) transposed[c * n + i] = items.data[i * f + c];
+      const products = Tensor.empty(gpu(), [rows, n]);
+      await new CommandBatch(gpu())
+        .dispatch(queryProductsProgram(gpu(), Tensor.from(gpu(), queries.data, [rows, f]), Tensor.from(gpu(), items.data, [n, f]), products))
+        .submit();
+      expectClose((await products.read()) as Float32Array, multiply(queries, { data: transposed, rows: f, columns: n }).data, 1e-4, 1e-4, 'products');
+    });
+  }
+
   for (const [x, f] of [
     [1, 1],
     [5, 7],

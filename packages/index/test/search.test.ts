@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@opticspace/gpu';
-import { EnergyIndex, rowEnergiesReference, type SearchHit, type SearchMethod } from '../src';
+import { EnergyIndex, GpuBackend, rowBlocks, rowEnergiesReference, type SearchHit, type SearchMethod } from '../src';
 import { clusteredVectors, rowsOf } from './fixtures';
 import { useGpu } from './gpu-context';
 
@@ -114,6 +114,30 @@ for (const backend of ['cpu', 'webgpu'] as const) {
     });
   });
 }
+
+describe('large corpora in row blocks (WebGPU)', () => {
+  const gpu = useGpu('index blocks');
+
+  it('splits rows into blocks', () => {
+    expect(rowBlocks(10, 4)).toEqual([[0, 4], [4, 8], [8, 10]]);
+    expect(rowBlocks(8, 4)).toEqual([[0, 4], [4, 8]]);
+  });
+
+  it('a corpus stored in 7 buffers and queries in 2 batches give the single-buffer results', async () => {
+    // 4 KiB buffers: 32 rows of 32 floats per block, at most 5 queries per batch.
+    const blocked = await EnergyIndex.build(corpus, { dimension: F, computeBackend: new GpuBackend(gpu(), { maxBufferBytes: 4096 }), splitQuantile: 0.8 });
+    const whole = await EnergyIndex.build(corpus, { dimension: F, backend: 'webgpu', gpu: gpu(), splitQuantile: 0.8 });
+    expect(Array.from(blocked.itemSignatures().lambda)).toEqual(Array.from(whole.itemSignatures().lambda));
+    for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid'] as const) {
+      const a = await blocked.search(queries, { k: 10, method, weights });
+      const b = await whole.search(queries, { k: 10, method, weights });
+      expect(a.map((hits) => hits.map((h) => h.index))).toEqual(b.map((hits) => hits.map((h) => h.index)));
+      a.flat().forEach((hit, j) => expect(hit.score).toBeCloseTo(b.flat()[j].score, 5));
+    }
+    blocked.dispose();
+    whole.dispose();
+  });
+});
 
 describe('classic pipeline', () => {
   it('uses the plain centroid graph (no diffusion, no splits) and serves lambdaAware', async () => {

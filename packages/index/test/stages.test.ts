@@ -11,6 +11,7 @@ import {
   EmptyGraphError,
   graphFromCosines,
   kmeans,
+  nearestFeatures,
   profileCosinesReference,
   projectedDimension,
   projectionMatrix,
@@ -146,6 +147,18 @@ describe('feature graph (Laplacian)', () => {
       const rank = (x: number, y: number) =>
         Array.from({ length: 10 }, (_, i) => i).filter((i) => i !== x && cosines.data[x * 10 + i] > cosines.data[x * 10 + y]).length;
       expect(Math.min(rank(a, b), rank(b, a))).toBeLessThan(2);
+    }
+  });
+
+  it('nearestFeatures is an exact top-k with ties to the lower index', () => {
+    const rng = new SeededRandom(12);
+    for (const k of [1, 3, 29, 40]) {
+      const row = Float32Array.from(rng.uniformArray(30), (v) => Math.round(v * 4) / 4);
+      const expected = Array.from({ length: 30 }, (_, i) => i)
+        .filter((i) => i !== 7)
+        .sort((a, b) => row[b] - row[a] || a - b)
+        .slice(0, k);
+      expect(nearestFeatures(row, 7, k)).toEqual(expected);
     }
   });
 

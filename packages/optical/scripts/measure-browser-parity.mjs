@@ -33,14 +33,23 @@ await page.evaluate(async (font) => {
   await globalThis.opticalParity.loadBrowserFont(`data:font/ttf;base64,${font}`);
 }, fontBase64);
 
-for (const mode of modes) {
+for (const rasterization of ['canvas', 'supersampled']) for (const mode of modes) {
   let differing = 0, total = 0, maxDifference = 0, sumDifference = 0, sameBreaks = 0;
   for (const text of texts) {
-    const node = renderTextPage(text, { mode }, factory);
-    const remote = await page.evaluate(({ text, mode }) => {
-      const result = globalThis.opticalParity.renderTextPage(text, { mode }, globalThis.opticalParity.createBrowserCanvasFactory());
-      return { data: Array.from(result.image.data), lines: result.lines.map((l) => l.text) };
-    }, { text, mode });
+    const node = renderTextPage(text, { mode, rasterization }, factory);
+    const remote = await page.evaluate(({ text, mode, rasterization }) => {
+      const result = globalThis.opticalParity.renderTextPage(text, { mode, rasterization }, globalThis.opticalParity.createBrowserCanvasFactory());
+      let binary = '';
+      const bytes = new Uint8Array(result.image.data.buffer, result.image.data.byteOffset, result.image.data.byteLength);
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { data: btoa(binary), lines: result.lines.map((l) => l.text) };
+    }, { text, mode, rasterization });
+    remote.data = new Uint8Array(Buffer.from(remote.data, 'base64'));
+    if (process.env.PARITY_DUMP && text === texts[1]) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${process.env.PARITY_DUMP}/${rasterization}-${mode}-node.png`, await factory.encodePng(node.image));
+      writeFileSync(`${process.env.PARITY_DUMP}/${rasterization}-${mode}-chromium.png`, await factory.encodePng({ width: node.image.width, height: node.image.height, data: remote.data }));
+    }
     if (JSON.stringify(remote.lines) === JSON.stringify(node.lines.map((l) => l.text))) sameBreaks++;
     for (let i = 0; i < node.image.data.length; i += 4) {
       const d = Math.max(Math.abs(node.image.data[i] - remote.data[i]), Math.abs(node.image.data[i + 1] - remote.data[i + 1]), Math.abs(node.image.data[i + 2] - remote.data[i + 2]));
@@ -50,6 +59,6 @@ for (const mode of modes) {
       sumDifference += d;
     }
   }
-  console.log(`${mode}: line breaks equal ${sameBreaks}/${texts.length}; pixels differing ${(100 * differing / total).toFixed(3)}%; max |diff| ${maxDifference}; mean |diff| ${(sumDifference / total).toFixed(4)}`);
+  console.log(`${rasterization} ${mode}: line breaks equal ${sameBreaks}/${texts.length}; pixels differing ${(100 * differing / total).toFixed(3)}%; max |diff| ${maxDifference}; mean |diff| ${(sumDifference / total).toFixed(4)}`);
 }
 await browser.close();

@@ -28,3 +28,5 @@ export * from './embed/pooling';
 export * from './embed/view-encoder';
 export * from './embed/optical-embedder';
 export * from './embed/reference-view-encoder';
+export * from './embed/global-view-features';
+export * from './embed/gpu-view-encoder';

@@ -29,7 +29,7 @@ const tensors = {
 const checkpoint = writeSafetensors(tensors);
 const encoderNames = Object.keys(tensors).filter(isEncoderTensor);
 
-type Behaviour = 'normal' | 'ignore-range' | 'drop' | 'wrong-range' | 'no-etag' | 'missing';
+type Behaviour = 'normal' | 'ignore-range' | 'drop' | 'wrong-range' | 'no-etag' | 'missing' | 'stall';
 interface Served {
   ranges: Array<[number, number]>;
   bytes: number;
@@ -64,6 +64,11 @@ beforeAll(async () => {
     headers['content-length'] = String(last - first + 1);
     const body = Buffer.from(checkpoint.subarray(first, last + 1));
     response.writeHead(206, headers);
+    if (behaviour === 'stall' && first >= headerEnd) {
+      // Headers and a few bytes, then nothing (the socket stays open until the client aborts).
+      response.write(body.subarray(0, 4));
+      return;
+    }
     if (behaviour === 'drop' && first >= headerEnd) {
       // Send half the body, then cut the connection.
       response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());
@@ -77,6 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -164,6 +170,14 @@ describe('streamCheckpoint over HTTP Range', () => {
 
   it('raises RangeNotSupportedError on a wrong Content-Range', async () => {
     await expect(streamCheckpoint(`${base}/wrong-range`, { cache: null })).rejects.toThrow(/Content-Range is "bytes \d+-\d+/);
+  });
+
+  it('aborts a stalled response after the idle timeout instead of hanging', async () => {
+    const started = Date.now();
+    const error = await streamCheckpoint(`${base}/stall`, { cache: null, idleTimeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeightFetchError);
+    expect((error as Error).message).toMatch(/no data for 300 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('raises WeightFetchError with the status on 404', async () => {

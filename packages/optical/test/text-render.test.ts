@@ -69,6 +69,26 @@ describe('rendering with @napi-rs/canvas', async () => {
     const top = page.geometry.firstBaseline - page.geometry.fontSize;
     for (let y = 0; y < top - 2; y++) for (let x = 0; x < 512; x++) expect(page.image.data[(y * 512 + x) * 4]).toBe(255);
   });
+  it('supersampled pages use 17 grey levels; canvas pages keep the canvas antialiasing', () => {
+    const levels = new Set(Array.from({ length: 17 }, (_, c) => Math.round(255 - (255 * c) / 16)));
+    const supersampled = renderTextPage('Grey levels', { mode: 'tiny' }, factory).image.data;
+    for (let i = 0; i < supersampled.length; i += 4) expect(levels.has(supersampled[i])).toBe(true);
+    const canvas = renderTextPage('Grey levels', { mode: 'tiny', rasterization: 'canvas' }, factory).image.data;
+    const canvasLevels = new Set<number>();
+    for (let i = 0; i < canvas.length; i += 4) canvasLevels.add(canvas[i]);
+    expect(canvasLevels.size).toBeGreaterThan(17);
+    // Both put ink in the same place: the darkest pixel of one is dark in the other.
+    let darkest = 0;
+    for (let i = 0; i < canvas.length; i += 4) if (canvas[i] < canvas[darkest]) darkest = i;
+    expect(supersampled[darkest]).toBeLessThan(128);
+  });
+  it('blends custom colours by coverage', () => {
+    const page = renderTextPage('Ink', { mode: 'tiny', fontSize: 40, color: 'rgb(255, 0, 0)', background: 'rgb(0, 0, 255)' }, factory);
+    expect(Array.from(page.image.data.subarray(0, 4))).toEqual([0, 0, 255, 255]);
+    let red = 0;
+    for (let i = 0; i < page.image.data.length; i += 4) if (page.image.data[i] === 255 && page.image.data[i + 2] === 0) red++;
+    expect(red).toBeGreaterThan(10);
+  });
   it('renders identically twice and differently for different text', () => {
     const a = renderTextPage('same text', { mode: 'tiny' }, factory).image.data;
     const b = renderTextPage('same text', { mode: 'tiny' }, factory).image.data;

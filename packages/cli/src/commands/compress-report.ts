@@ -11,6 +11,7 @@ import {
   SafetensorsReader,
   encoderConfigForMode,
   loadEncoderWeights,
+  type EncoderConfig,
   type WeightSource,
 } from '@opticspace/encoder';
 import {
@@ -19,24 +20,29 @@ import {
   createNodeCanvasFactory,
   encodePreparedImage,
   formatCompressionReport,
+  gpuViewEncoder,
   prepareText,
   referenceViewEncoder,
   streamCheckpoint,
   type ResolutionModeName,
+  type ViewEncoder,
 } from '@opticspace/optical';
+import { getDevice } from '@opticspace/gpu';
 import { parseArgs, UsageError, withUsage } from '../args';
 
 export const usage = `compress-report: optical compression metrics of a text rendered for DeepSeek-OCR
 usage: opticspace compress-report --text FILE [--mode tiny|small|base|large|gundam] [--json]
-                                  [--font-size PX] [--save-pages DIR] [--weights FILE|URL] [--bins N]
+                                  [--font-size PX] [--save-pages DIR] [--weights FILE|URL] [--device gpu|cpu] [--bins N]
   --text FILE        plain-text file to render ('-' reads stdin)
   --mode M           resolution mode (default base); sets the page size and font size
   --json             print the report as JSON
   --font-size PX     override the mode's font size
   --save-pages DIR   also write the rendered pages as PNG files
   --weights PATH     DeepSeek-OCR safetensors (file or http(s) URL, fetched with Range requests):
-                     runs the encoder (the encoder package's TypeScript reference forward on the
-                     CPU: minutes per view at full size) and adds the vision-token entropy
+                     runs the encoder and adds the vision-token entropy
+  --device D         gpu (default: WebGPU DeepEncoder, f32) or cpu (TypeScript reference forward:
+                     minutes per view at full size); gpu falls back to cpu when no adapter exists
+  --encoder-config F JSON EncoderConfig for reduced test checkpoints (default: full DeepEncoder)
   --bins N           histogram bins for the vision-token entropy (default 256)`;
 
 const spec = {
@@ -47,6 +53,8 @@ const spec = {
   savePages: { type: 'string' },
   weights: { type: 'string' },
   bins: { type: 'integer', default: 256 },
+  device: { type: 'string', default: 'gpu', choices: ['gpu', 'cpu'] },
+  encoderConfig: { type: 'string' },
 } as const;
 
 async function readText(path: string): Promise<string> {
@@ -98,14 +106,27 @@ export async function run(argv: string[]): Promise<number> {
       const source = await openWeights(options.weights);
       const reader = await SafetensorsReader.open(source);
       // The view encoder re-targets the input side per view (Gundam: 640 crops, 1024 global).
-      const config = encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
+      const config = options.encoderConfig
+        ? (JSON.parse(await readFile(options.encoderConfig, 'utf8')) as EncoderConfig)
+        : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
       const weights = await loadEncoderWeights(reader, config);
       await source.close?.();
-      const encoder = referenceViewEncoder(weights);
+      let encoder: ViewEncoder & { dispose?: () => void } = referenceViewEncoder(weights);
+      if (options.device === 'gpu') {
+        try {
+          encoder = gpuViewEncoder(await getDevice(), weights);
+        } catch (error) {
+          console.error(`no WebGPU device (${(error as Error).message}); using the CPU reference encoder`);
+        }
+      }
       const parts: Float32Array[] = [];
-      for (const [index, view] of views.entries()) {
-        console.error(`encoding page ${index + 1} of ${views.length} (${1 + view.crops.length} view(s))`);
-        parts.push((await encodePreparedImage(view, encoder)).tokens);
+      try {
+        for (const [index, view] of views.entries()) {
+          console.error(`encoding page ${index + 1} of ${views.length} (${1 + view.crops.length} view(s))`);
+          parts.push((await encodePreparedImage(view, encoder)).tokens);
+        }
+      } finally {
+        encoder.dispose?.();
       }
       tokens = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
       let offset = 0;

@@ -17,7 +17,7 @@ ${BUILD_OPTION_USAGE}`;
 
 const spec = {
   dataset: { type: 'string' },
-  methods: { type: 'list', default: ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'] },
+  methods: { type: 'list', choices: ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'], default: ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'] },
   dims: { type: 'integer', default: 384 },
   seed: { type: 'integer', default: 42 },
   json: { type: 'string' },

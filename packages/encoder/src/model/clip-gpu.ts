@@ -14,7 +14,7 @@ export function clipEmbedGpu(r: LayerRecorder, samFeatures: Tensor, weights: Gpu
   const embedded = r.empty([tokens, clip.hidden]);
   r.batch.dispatch(clipEmbeddingsProgram(r.ctx, samFeatures, c('embeddings.class_embedding'), weights.clipPosEmbed, embedded, clip.hidden));
   const x = r.layerNorm(embedded, c('pre_layrnorm.weight'), c('pre_layrnorm.bias'), clip.layerNormEps);
-  embedded.dispose();
+  r.release(embedded);
   return x;
 }
 
@@ -25,23 +25,23 @@ export function clipBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, we
   const tokens = x.shape[0];
   const normed = r.layerNorm(x, w('layer_norm1.weight'), w('layer_norm1.bias'), clip.layerNormEps);
   const qkv = r.linear(normed, w('self_attn.qkv_proj.weight'), w('self_attn.qkv_proj.bias'));
-  normed.dispose();
+  r.release(normed);
   const attended = r.empty([tokens, clip.hidden]);
   r.batch.dispatch(attentionProgram(r.ctx, qkv, attended, { batch: 1, tokens, heads: clip.heads, headDim: clip.hidden / clip.heads }));
-  qkv.dispose();
+  r.release(qkv);
   const projected = r.linear(attended, w('self_attn.out_proj.weight'), w('self_attn.out_proj.bias'));
-  attended.dispose();
+  r.release(attended);
   const h = r.add(x, projected);
-  projected.dispose();
+  r.release(projected);
   const normed2 = r.layerNorm(h, w('layer_norm2.weight'), w('layer_norm2.bias'), clip.layerNormEps);
   const hidden = r.linear(normed2, w('mlp.fc1.weight'), w('mlp.fc1.bias'));
-  normed2.dispose();
+  r.release(normed2);
   const activated = r.activation(hidden, 'quickGelu');
-  hidden.dispose();
+  r.release(hidden);
   const mlp = r.linear(activated, w('mlp.fc2.weight'), w('mlp.fc2.bias'));
-  activated.dispose();
+  r.release(activated);
   const out = r.add(h, mlp);
-  h.dispose();
-  mlp.dispose();
+  r.release(h);
+  r.release(mlp);
   return out;
 }

@@ -41,6 +41,15 @@ export class DeepEncoderGpu {
     return new DeepEncoderGpu(ctx, weights.config, GpuEncoderWeights.upload(ctx, weights, dtype));
   }
 
+  /**
+   * An encoder for another input size (e.g. Gundam's 640 crops next to the 1024 global view)
+   * sharing this one's size-independent GPU weights; dispose each encoder separately.
+   */
+  withImageSize(imageSize: number): DeepEncoderGpu {
+    const weights = this.weights.withImageSize(imageSize);
+    return new DeepEncoderGpu(this.ctx, weights.host.config, weights);
+  }
+
   get dtype(): StorageType {
     return this.weights.dtype;
   }
@@ -56,43 +65,43 @@ export class DeepEncoderGpu {
       timings.push(...(await r.batch.submit()));
     };
     const input = Tensor.from(ctx, pixels, [3, config.imageSize, config.imageSize], this.dtype);
-    let x = samEmbedGpu(r, input, weights, config);
-    input.dispose();
-    for (let i = 0; i < config.sam.depth; i++) {
-      const next = samBlockGpu(r, x, i, weights, config);
-      x.dispose();
-      x = next;
-      await flush();
-    }
-    const samFeatures = samNeckGpu(r, x, weights, config);
-    x.dispose();
-    let clip = clipEmbedGpu(r, samFeatures, weights, config);
-    for (let i = 0; i < config.clip.depth; i++) {
-      const next = clipBlockGpu(r, clip, i, weights, config);
-      clip.dispose();
-      clip = next;
-      await flush();
-    }
-    const clipProjected = r.linear(clip, weights.projectorClip);
-    const samProjected = r.linear(samFeatures, weights.projectorSam);
-    const tokens = r.empty([geometry.tokenCount, config.projectorDim]);
-    r.batch.dispatch(
-      globalViewLayoutProgram(
-        ctx,
-        {
-          clipProjected,
-          samProjected,
-          bias: weights.get('model.projector.layers.bias'),
-          newline: weights.get('model.image_newline'),
-          separator: weights.get('model.view_seperator'),
-        },
-        tokens,
-        geometry.clipGrid,
-        config.projectorDim,
-      ),
-    );
-    await flush();
     try {
+      let x = samEmbedGpu(r, input, weights, config);
+      for (let i = 0; i < config.sam.depth; i++) {
+        const next = samBlockGpu(r, x, i, weights, config);
+        r.release(x);
+        x = next;
+        await flush();
+      }
+      const samFeatures = samNeckGpu(r, x, weights, config);
+      r.release(x);
+      let clip = clipEmbedGpu(r, samFeatures, weights, config);
+      for (let i = 0; i < config.clip.depth; i++) {
+        const next = clipBlockGpu(r, clip, i, weights, config);
+        r.release(clip);
+        clip = next;
+        await flush();
+      }
+      // projector(concat(clip[1:], sam)) == clip @ W_clip^T + sam @ W_sam^T + bias, summed in the layout kernel.
+      const clipProjected = r.linear(clip, weights.projectorClip);
+      const samProjected = r.linear(samFeatures, weights.projectorSam);
+      const tokens = r.empty([geometry.tokenCount, config.projectorDim]);
+      r.batch.dispatch(
+        globalViewLayoutProgram(
+          ctx,
+          {
+            clipProjected,
+            samProjected,
+            bias: weights.get('model.projector.layers.bias'),
+            newline: weights.get('model.image_newline'),
+            separator: weights.get('model.view_seperator'),
+          },
+          tokens,
+          geometry.clipGrid,
+          config.projectorDim,
+        ),
+      );
+      await flush();
       return {
         tokens: await tokens.readFloat32(),
         tokenCount: geometry.tokenCount,
@@ -101,7 +110,8 @@ export class DeepEncoderGpu {
         timings,
       };
     } finally {
-      for (const t of [clipProjected, samProjected, tokens, samFeatures, clip]) t.dispose();
+      input.dispose();
+      r.releaseAll();
     }
   }
 

@@ -9,6 +9,9 @@ import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2c
  */
 export class LayerRecorder {
   batch: CommandBatch;
+  /** Activations allocated by this recorder and not yet released. */
+  private readonly live = new Set<Tensor>();
+
   constructor(
     readonly ctx: GpuContext,
     readonly dtype: 'f32' | 'f16',
@@ -17,7 +20,22 @@ export class LayerRecorder {
   }
 
   empty(shape: number[]): Tensor {
-    return Tensor.empty(this.ctx, shape, this.dtype);
+    const tensor = Tensor.empty(this.ctx, shape, this.dtype);
+    this.live.add(tensor);
+    return tensor;
+  }
+
+  /** Returns activations to the pool once their last reader is recorded. */
+  release(...tensors: Tensor[]): void {
+    for (const tensor of tensors) {
+      tensor.dispose();
+      this.live.delete(tensor);
+    }
+  }
+
+  /** Releases everything still held (end of a pass, or after an error). */
+  releaseAll(): void {
+    this.release(...this.live);
   }
 
   /** y [rows, out] = x [rows, in] W^T (+ bias), W stored [out, in] as in the checkpoint. */
@@ -50,7 +68,7 @@ export class LayerRecorder {
     const columns = this.empty(im2colShape(geometry));
     this.batch.dispatch(im2colProgram(this.ctx, x, columns, geometry));
     const out = this.linear(columns, weight, bias);
-    columns.dispose();
+    this.release(columns);
     return out;
   }
 }

@@ -23,20 +23,20 @@ function samAttention(r: LayerRecorder, normed: Tensor, blockIndex: number, weig
     r.batch.dispatch(windowPartitionProgram(r.ctx, normed, input, windowGeometry));
   }
   const qkv = r.linear(input, w('qkv.weight'), w('qkv.bias'));
-  if (input !== normed) input.dispose();
+  if (input !== normed) r.release(input);
   const geometry = { batch, tokens, heads: sam.heads, headDim: sam.embedDim / sam.heads };
   const relH = r.empty([batch * sam.heads * tokens, side]);
   const relW = r.empty([batch * sam.heads * tokens, side]);
   r.batch.dispatch(relPosBiasProgram(r.ctx, qkv, tableH, tableW, relH, relW, { ...geometry, gridH: side, gridW: side }));
   const attended = r.empty([batch * tokens, sam.embedDim]);
   r.batch.dispatch(attentionProgram(r.ctx, qkv, attended, geometry, { relH, relW, gridH: side, gridW: side }));
-  for (const t of [qkv, relH, relW]) t.dispose();
+  r.release(qkv, relH, relW);
   const projected = r.linear(attended, w('proj.weight'), w('proj.bias'));
-  attended.dispose();
+  r.release(attended);
   if (isGlobal) return projected;
   const merged = r.empty([grid * grid, sam.embedDim]);
   r.batch.dispatch(windowUnpartitionProgram(r.ctx, projected, merged, windowGeometry));
-  projected.dispose();
+  r.release(projected);
   return merged;
 }
 
@@ -47,19 +47,19 @@ export function samBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, wei
   const w = (name: string) => weights.get(`${SAM_PREFIX}blocks.${blockIndex}.${name}`);
   const normed = r.layerNorm(x, w('norm1.weight'), w('norm1.bias'), sam.layerNormEps);
   const attended = samAttention(r, normed, blockIndex, weights, config, samGrid);
-  normed.dispose();
+  r.release(normed);
   const h = r.add(x, attended);
-  attended.dispose();
+  r.release(attended);
   const normed2 = r.layerNorm(h, w('norm2.weight'), w('norm2.bias'), sam.layerNormEps);
   const hidden = r.linear(normed2, w('mlp.lin1.weight'), w('mlp.lin1.bias'));
-  normed2.dispose();
+  r.release(normed2);
   const activated = r.activation(hidden, 'gelu');
-  hidden.dispose();
+  r.release(hidden);
   const mlp = r.linear(activated, w('mlp.lin2.weight'), w('mlp.lin2.bias'));
-  activated.dispose();
+  r.release(activated);
   const out = r.add(h, mlp);
-  h.dispose();
-  mlp.dispose();
+  r.release(h);
+  r.release(mlp);
   return out;
 }
 
@@ -70,7 +70,7 @@ export function samEmbedGpu(r: LayerRecorder, pixels: Tensor, weights: GpuEncode
   const geometry = { channels: 3, height: imageSize, width: imageSize, kernel: sam.patchSize, stride: sam.patchSize, pad: 0, channelsLast: false };
   const patches = r.convolution(pixels, geometry, s('patch_embed.proj.weight'), s('patch_embed.proj.bias'));
   const x = r.add(patches, weights.samPosEmbed);
-  patches.dispose();
+  r.release(patches);
   return x;
 }
 
@@ -83,14 +83,14 @@ export function samNeckGpu(r: LayerRecorder, x: Tensor, weights: GpuEncoderWeigh
   // 1x1 conv == linear over channels; LayerNorm2d on channels-last data == LayerNorm over channels.
   const n0 = r.linear(x, s('neck.0.weight'));
   const n1 = r.layerNorm(n0, s('neck.1.weight'), s('neck.1.bias'), 1e-6);
-  n0.dispose();
+  r.release(n0);
   const n2 = r.convolution(n1, conv3x3(samGrid, sam.neckChannels, 1), s('neck.2.weight'));
-  n1.dispose();
+  r.release(n1);
   const n3 = r.layerNorm(n2, s('neck.3.weight'), s('neck.3.bias'), 1e-6);
-  n2.dispose();
+  r.release(n2);
   const net2 = r.convolution(n3, conv3x3(samGrid, sam.neckChannels, 2), s('net_2.weight'));
-  n3.dispose();
+  r.release(n3);
   const net3 = r.convolution(net2, conv3x3(net2Grid, sam.net2Channels, 2), s('net_3.weight'));
-  net2.dispose();
+  r.release(net2);
   return net3;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, ShapeError } from '@opticspace/gpu';
-import { DeepEncoderGpu, encodeReference, encoderGeometry } from '../../src';
+import { DeepEncoderGpu, EncoderWeights, encodeReference, encoderGeometry } from '../../src';
+import { SeededRandom } from '@opticspace/gpu';
 import { useGpu } from '../../../gpu/test/gpu-test-context';
 import { FIXTURE_NAMES, loadFixture, relativeError } from '../fixture';
 
@@ -41,15 +42,55 @@ describe('DeepEncoderGpu', () => {
     }
   });
 
-  it('releases every activation buffer after a pass', async () => {
+  /** Counts pool buffers handed out and not returned (the pool's own stats include its cache). */
+  function countLiveBuffers(): { live: () => number; restore: () => void } {
+    const pool = gpu().buffers;
+    const acquire = pool.acquire.bind(pool);
+    const release = pool.release.bind(pool);
+    let live = 0;
+    pool.acquire = (...args: Parameters<typeof pool.acquire>) => (live++, acquire(...args));
+    pool.release = (buffer: GPUBuffer) => (live--, release(buffer));
+    return { live: () => live, restore: () => ((pool.acquire = acquire), (pool.release = release)) };
+  }
+
+  it('returns every activation buffer to the pool after a pass, and every weight on dispose', async () => {
     const fixture = await loadFixture('grow-192');
-    const before = gpu().buffers.stats.allocatedBytes;
-    const encoder = DeepEncoderGpu.create(gpu(), fixture.weights, 'f32');
-    const withWeights = gpu().buffers.stats.allocatedBytes;
-    await encoder.encode(fixture.pixels);
-    expect(gpu().buffers.stats.allocatedBytes).toBe(withWeights);
-    encoder.dispose();
-    expect(gpu().buffers.stats.allocatedBytes).toBe(before);
+    const counter = countLiveBuffers();
+    try {
+      const encoder = DeepEncoderGpu.create(gpu(), fixture.weights, 'f32');
+      const weightBuffers = counter.live();
+      expect(weightBuffers).toBeGreaterThan(30);
+      await encoder.encode(fixture.pixels, { returnSam: true, returnClip: true });
+      expect(counter.live()).toBe(weightBuffers);
+      await expect(encoder.encode(new Float32Array(3))).rejects.toThrow(ShapeError);
+      expect(counter.live()).toBe(weightBuffers);
+      encoder.dispose();
+      expect(counter.live()).toBe(0);
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it('withImageSize shares the size-independent weights and matches the reference at the new size', async () => {
+    const fixture = await loadFixture('grow-192');
+    const counter = countLiveBuffers();
+    const base = DeepEncoderGpu.create(gpu(), fixture.weights, 'f32');
+    const baseBuffers = counter.live();
+    const larger = base.withImageSize(256);
+    // Only the SAM pos-embed, the CLIP position table and two rel-pos tables per block are new.
+    expect(counter.live() - baseBuffers).toBe(2 + 2 * fixture.config.sam.depth);
+    const pixels = new SeededRandom(8).uniformArray(3 * 256 * 256, -1, 1);
+    const result = await larger.encode(pixels);
+    const hostWeights = new EncoderWeights({ ...fixture.config, imageSize: 256 }, new Map(fixture.weights.names.map((n) => [n, { shape: fixture.weights.shape(n), data: fixture.weights.get(n) }])));
+    expect(result.tokenCount).toBe(4 * 5 + 1);
+    expect(relativeError(result.tokens, encodeReference(pixels, hostWeights).tokens)).toBeLessThan(1e-3);
+    base.dispose();
+    base.dispose();
+    // The shared tensors survive the first encoder's disposal.
+    expect(relativeError((await larger.encode(pixels)).tokens, result.tokens)).toBe(0);
+    larger.dispose();
+    expect(counter.live()).toBe(0);
+    counter.restore();
   });
 
   it('rejects wrongly sized and non-finite pixels', async () => {

@@ -72,14 +72,14 @@ describe('loadEncoderWeights', () => {
     const weights = randomEncoderWeights(fixture.config, 5);
     const file = writeSafetensors(Object.fromEntries(weights.names.map((name) => [name, { shape: weights.shape(name), data: weights.get(name), dtype: 'BF16' as const }])));
     const loaded = await loadEncoderWeights(await SafetensorsReader.open(new BytesWeightSource(file)), fixture.config);
-    let worst = 0; // bf16 keeps 8 significant bits: relative rounding error <= 2^-9
+    let worst = 0; // bf16 keeps 8 significant bits: half an ulp is at most 2^-8 of the value
     for (const name of weights.names) {
       const original = weights.get(name);
       const read = loaded.get(name);
       for (let i = 0; i < original.length; i++) worst = Math.max(worst, Math.abs(read[i] - original[i]) / Math.abs(original[i]));
     }
     expect(worst).toBeGreaterThan(0);
-    expect(worst).toBeLessThanOrEqual(2 ** -9);
+    expect(worst).toBeLessThanOrEqual(2 ** -8);
     expect(randomEncoderWeights(fixture.config, 5).get('model.image_newline')).toEqual(weights.get('model.image_newline'));
   });
 });

@@ -4,15 +4,18 @@
  * Matrices are row-major Float64Arrays.
  */
 
-/** Orthonormalises the columns of `rowsByColumns` [rows, columns] in place (modified Gram-Schmidt, twice). */
-export function orthonormalizeColumns(rowsByColumns: Float64Array, rows: number, columns: number): void {
+/**
+ * Orthonormalises the columns of `rowsByColumns` [rows, columns] in place by modified
+ * Gram-Schmidt; `passes` = 2 re-orthogonalises ("twice is enough") for a basis that must be exact.
+ */
+export function orthonormalizeColumns(rowsByColumns: Float64Array, rows: number, columns: number, passes = 2): void {
   // Work on contiguous columns for speed, then write back.
   const columnVectors = Array.from({ length: columns }, (_, column) => {
     const vector = new Float64Array(rows);
     for (let row = 0; row < rows; row++) vector[row] = rowsByColumns[row * columns + column];
     return vector;
   });
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     for (let column = 0; column < columns; column++) {
       const vector = columnVectors[column];
       for (let previous = 0; previous < column; previous++) {

@@ -77,6 +77,9 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
     );
   }
   const { bias } = options;
+  if ([a, b, bias].some((input) => input?.buffer === out.buffer)) {
+    throw new ShapeError('matmul: out must not share a buffer with a, b or bias');
+  }
   if (bias && (bias.size !== shape.columns || bias.dtype !== a.dtype)) {
     throw new ShapeError(`matmul: bias must be ${a.dtype} [${shape.columns}], got ${bias.dtype} ${shapeToString(bias.shape)}`);
   }
@@ -85,13 +88,11 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
   for (const count of groups) {
     if (count > maxPerDim) throw new LimitExceededError('matmul dispatch', count, maxPerDim, '(workgroups per dimension)');
   }
-  const transposeA = options.transposeA ? 1 : 0;
-  const transposeB = options.transposeB ? 1 : 0;
-  const hasBias = bias ? 1 : 0;
+  // Flag bits as in shaders/linalg/matmul.wgsl: 1 transposeA, 2 transposeB, 4 bias.
+  const flags = (options.transposeA ? 1 : 0) | (options.transposeB ? 2 : 0) | (bias ? 4 : 0);
   return {
     name: `matmul_${a.dtype}`,
     source: withElementType(source, a.dtype as 'f32' | 'f16'),
-    constants: { TRANSPOSE_A: transposeA, TRANSPOSE_B: transposeB, HAS_BIAS: hasBias },
     // Without a bias the binding still exists; a (read-only) stands in for it.
     bindings: [a, b, bias ?? a, out],
     uniforms: [
@@ -101,6 +102,7 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
       { u32: shape.batchStrideA },
       { u32: shape.batchStrideB },
       { f32: options.alpha ?? 1 },
+      { u32: flags },
     ],
     workgroups: groups,
   };

@@ -14,8 +14,8 @@ const MIN_BEST = 256;
 const MAX_QUEUE = 512;
 /** Workgroups per row in the first pass for long rows: parallelism vs candidates to merge. */
 const MAX_CHUNKS_PER_ROW = 32;
-/** Smallest chunk, in units of BEST entries (the first ones fill the kept list, later ones are mostly filtered). */
-const MIN_TILES_PER_CHUNK = 16;
+/** Smallest chunk, as a multiple of BEST: the first BEST entries fill the kept list, later ones are mostly filtered out. */
+const MIN_CHUNK_MULTIPLE = 16;
 
 export interface TopkOptions {
   /** true (default): largest scores first; false: smallest first. */
@@ -29,13 +29,13 @@ interface TopkPass {
   chunks: number;
 }
 
-/** Pass geometry for rows of `length` entries: each pass shrinks rows at least 4x until one chunk is left. */
+/** Pass geometry for rows of `length` entries: each pass shrinks rows at least 16x until one chunk is left. */
 export function topkPasses(length: number, k: number): { best: number; queue: number; passes: TopkPass[] } {
   let best = MIN_BEST;
   while (best < k) best *= 2;
   const passes: TopkPass[] = [];
   for (;;) {
-    const chunkSize = Math.max(MIN_TILES_PER_CHUNK * best, Math.ceil(length / MAX_CHUNKS_PER_ROW));
+    const chunkSize = Math.max(MIN_CHUNK_MULTIPLE * best, Math.ceil(length / MAX_CHUNKS_PER_ROW));
     const chunks = Math.ceil(length / chunkSize);
     passes.push({ length, chunkSize, chunks });
     if (chunks === 1) break;
@@ -47,10 +47,13 @@ export function topkPasses(length: number, k: number): { best: number; queue: nu
 /**
  * GPU-resident top-k: the programs to batch, the [rows, k] u32 result tensors (order keys, see
  * `decodeTopkKeys`, and positions within each row), and a status tensor whose first u32 counts
- * NaN scores. The caller submits `programs` in one CommandBatch and disposes the plan.
+ * NaN scores. The caller submits `programs` (in one CommandBatch, possibly after the kernels
+ * that produce the scores), then `readTopk` or its own readback, and disposes the plan.
  */
 export interface TopkPlan {
   rows: number;
+  /** Scores per row. */
+  n: number;
   k: number;
   largest: boolean;
   programs: ComputeProgram[];
@@ -113,6 +116,7 @@ export function topkPlan(ctx: GpuContext, scores: Tensor, k: number, options: To
   const indices = temporaries[temporaries.length - 1];
   return {
     rows,
+    n,
     k,
     largest,
     programs,
@@ -151,22 +155,30 @@ export async function topk(
     const batch = new CommandBatch(ctx);
     for (const program of plan.programs) batch.dispatch(program);
     await batch.submit();
-    const [status, keys, indices] = await readTogether(ctx, [
-      [plan.status.buffer, 8],
-      [plan.keys.buffer, plan.rows * k * 4],
-      [plan.indices.buffer, plan.rows * k * 4],
-    ]);
-    if (status[0] > 0) {
-      const first = 0xffffffff - status[1];
-      const n = scores.shape[scores.shape.length - 1];
-      throw new InvalidInputError(
-        `topk: scores contain ${status[0]} NaN value(s); the first is at row ${Math.floor(first / n)}, column ${first % n}`,
-      );
-    }
-    return { values: decodeTopkKeys(keys, plan.largest), indices };
+    return await readTopk(ctx, plan);
   } finally {
     plan.dispose();
   }
+}
+
+/**
+ * Reads a submitted plan's rows * k results (one copy, one map) and checks its NaN count:
+ * InvalidInputError names the first NaN's row and column.
+ */
+export async function readTopk(ctx: GpuContext, plan: TopkPlan): Promise<{ values: Float32Array; indices: Uint32Array }> {
+  const resultBytes = plan.rows * plan.k * 4;
+  const [status, keys, indices] = await readTogether(ctx, [
+    [plan.status.buffer, 8],
+    [plan.keys.buffer, resultBytes],
+    [plan.indices.buffer, resultBytes],
+  ]);
+  if (status[0] > 0) {
+    const first = 0xffffffff - status[1];
+    throw new InvalidInputError(
+      `topk: scores contain ${status[0]} NaN value(s); the first is at row ${Math.floor(first / plan.n)}, column ${first % plan.n}`,
+    );
+  }
+  return { values: decodeTopkKeys(keys, plan.largest), indices };
 }
 
 /** Reads several buffer prefixes (byte lengths multiples of 4) as u32 with one copy and one map. */

@@ -3,12 +3,14 @@
  * signature pass through every search; a search uploads only the queries (and L q, their
  * statistics) and reads back only the top-k indices and keys.
  * Scoring is one GEMM ([Q; L Q] @ X^T), one combine kernel per mode and a GPU top-k, all in one
- * submit per batch of queries.
+ * submit per batch of queries. Corpora larger than one storage buffer are kept in row blocks.
  */
 import { CommandBatch, TOPK_MAX_K, Tensor, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
+import { referenceAssigner } from '../kmeans';
+import type { RowEnergies } from '../row-energies';
 import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from '../search';
 import { sliceQueries } from '../cpu/cpu-backend';
 import { gpuAssigner } from './kmeans-assign';
@@ -17,19 +19,54 @@ import { diffuseOnGpu, profileCosinesOnGpu, projectOnGpu } from './dense';
 import { packStats, queryProductsProgram, scoreProgram, stackQueries } from './score';
 import { selectTopProgram } from './select-top';
 
+export interface GpuBackendOptions {
+  /**
+   * Largest buffer the backend binds (default: the device's maxStorageBufferBindingSize).
+   * Item matrices above it are stored in row blocks, each scored by its own product.
+   */
+  maxBufferBytes?: number;
+}
+
+/** Row ranges [start, end) of at most `rowsPerBlock` rows. */
+export function rowBlocks(rows: number, rowsPerBlock: number): Array<[number, number]> {
+  const blocks: Array<[number, number]> = [];
+  for (let start = 0; start < rows; start += rowsPerBlock) blocks.push([start, Math.min(rows, start + rowsPerBlock)]);
+  return blocks.length ? blocks : [[0, 0]];
+}
+
+function sliceRows(matrix: Matrix, start: number, end: number): Matrix {
+  return { data: matrix.data.subarray(start * matrix.columns, end * matrix.columns), rows: end - start, columns: matrix.columns };
+}
+
 export class GpuBackend implements IndexBackend {
   readonly kind = 'webgpu' as const;
   readonly adapter: string;
+  readonly maxBufferBytes: number;
 
-  constructor(readonly ctx: GpuContext) {
+  constructor(
+    readonly ctx: GpuContext,
+    options: GpuBackendOptions = {},
+  ) {
     this.adapter = ctx.adapterName;
+    this.maxBufferBytes = Math.min(options.maxBufferBytes ?? Infinity, ctx.limits.maxStorageBufferBindingSize);
   }
 
-  project(items: Matrix, projection: Matrix): Promise<Matrix> {
-    return projectOnGpu(this.ctx, items, projection);
+  /** Rows of `columns` f32 values that fit one buffer. */
+  rowsPerBuffer(columns: number): number {
+    return Math.max(1, Math.floor(this.maxBufferBytes / (4 * Math.max(1, columns))));
   }
 
-  assigner = (points: Matrix) => gpuAssigner(this.ctx, points);
+  async project(items: Matrix, projection: Matrix): Promise<Matrix> {
+    const perBlock = Math.min(this.rowsPerBuffer(items.columns), this.rowsPerBuffer(projection.columns));
+    const out = new Float32Array(items.rows * projection.columns);
+    for (const [start, end] of rowBlocks(items.rows, perBlock)) {
+      out.set((await projectOnGpu(this.ctx, sliceRows(items, start, end), projection)).data, start * projection.columns);
+    }
+    return { data: out, rows: items.rows, columns: projection.columns };
+  }
+
+  /** GEMM + argmin with the sample resident; a sample too large for one buffer uses the TS step. */
+  assigner = (points: Matrix) => (points.rows <= this.rowsPerBuffer(points.columns) ? gpuAssigner(this.ctx, points) : referenceAssigner(points));
 
   profileCosines = (centroids: Matrix) => profileCosinesOnGpu(this.ctx, centroids);
 
@@ -42,28 +79,56 @@ export class GpuBackend implements IndexBackend {
   }
 
   async residentItems(vectors: Matrix): Promise<ResidentItems> {
-    return new GpuItems(this.ctx, vectors);
+    return new GpuItems(this.ctx, vectors, this.rowsPerBuffer(vectors.columns), this.maxBufferBytes);
   }
 }
 
+interface ItemBlock {
+  start: number;
+  rows: number;
+  vectors: Tensor;
+}
+
 class GpuItems implements ResidentItems {
-  private readonly items: Tensor;
+  private readonly blocks: ItemBlock[];
+  private readonly count: number;
+  private readonly features: number;
   private stats: Tensor | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
     vectors: Matrix,
+    rowsPerBlock: number,
+    private readonly maxBufferBytes: number,
   ) {
-    this.items = Tensor.from(ctx, vectors.data, [vectors.rows, vectors.columns]);
+    this.count = vectors.rows;
+    this.features = vectors.columns;
+    this.blocks = rowBlocks(vectors.rows, rowsPerBlock).map(([start, end]) => ({
+      start,
+      rows: end - start,
+      vectors: Tensor.from(ctx, sliceRows(vectors, start, end).data, [end - start, vectors.columns]),
+    }));
   }
 
   async energies(graph: FeatureGraph) {
     const edges = uploadEdges(this.ctx, graph);
+    const parts: RowEnergies[] = [];
     try {
-      return await rowEnergiesOnTensor(this.items, edges);
+      for (const block of this.blocks) parts.push(await rowEnergiesOnTensor(block.vectors, edges));
     } finally {
       edges.dispose();
     }
+    const concat = (pick: (e: RowEnergies) => Float32Array) => {
+      const out = new Float32Array(this.count);
+      parts.forEach((part, b) => out.set(pick(part), this.blocks[b].start));
+      return out;
+    };
+    return {
+      rows: this.count,
+      squaredNorm: concat((e) => e.squaredNorm),
+      quadratic: concat((e) => e.quadratic),
+      energySquareSum: concat((e) => e.energySquareSum),
+    };
   }
 
   setSignatures(values: ItemSignatureValues): void {
@@ -74,13 +139,16 @@ class GpuItems implements ResidentItems {
 
   async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK> {
     if (!this.stats) throw new Error('scoreTopK before setSignatures');
-    const [n] = this.items.shape;
     const count = queries.vectors.rows;
     const indices = new Uint32Array(count * k);
     const keys = new Float32Array(count * k);
-    // Bound the [batch, N] key matrix by the binding limit (and 64 Mi keys).
-    const maxKeys = Math.min(this.ctx.limits.maxStorageBufferBindingSize / 4, 64 * 2 ** 20);
-    const batch = Math.max(1, Math.min(count, Math.floor(maxKeys / n), this.ctx.limits.maxComputeWorkgroupsPerDimension));
+    // Bound the [batch, N] keys and each block's [2 batch, rows] products by the buffer limit.
+    const maxFloats = Math.min(this.maxBufferBytes / 4, 64 * 2 ** 20);
+    const largestBlock = Math.max(...this.blocks.map((b) => b.rows));
+    const batch = Math.max(
+      1,
+      Math.min(count, Math.floor(maxFloats / this.count), Math.floor(maxFloats / (2 * largestBlock)), this.ctx.limits.maxComputeWorkgroupsPerDimension),
+    );
     for (let start = 0; start < count; start += batch) {
       const part = sliceQueries(queries, start, Math.min(count, start + batch));
       const top = await this.scoreBatch(part, mode, weights, k);
@@ -90,19 +158,22 @@ class GpuItems implements ResidentItems {
     return { queries: count, k, indices, keys };
   }
 
-  /** GEMM + combine + top-k for one batch; only [rows, k] indices and keys are read back. */
+  /** Per block: product + combine into one keys matrix; then top-k. Only [rows, k] is read back. */
   private async scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
     const rows = part.vectors.rows;
-    const [n, f] = this.items.shape;
-    const stacked = Tensor.from(this.ctx, stackQueries(part), [2 * rows, f]);
+    const stacked = Tensor.from(this.ctx, stackQueries(part), [2 * rows, this.features]);
     const queryStats = Tensor.from(this.ctx, packStats(part.lambda, part.dispersion, part.quadratic, part.norm), [rows, 4]);
-    const products = Tensor.empty(this.ctx, [2 * rows, n]);
-    const scores = Tensor.empty(this.ctx, [rows, n]);
-    const owned: Array<{ dispose(): void }> = [stacked, queryStats, products, scores];
+    const scores = Tensor.empty(this.ctx, [rows, this.count]);
+    const owned: Array<{ dispose(): void }> = [stacked, queryStats, scores];
     try {
-      const batch = new CommandBatch(this.ctx)
-        .dispatch(queryProductsProgram(this.ctx, stacked, this.items, products))
-        .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights));
+      const batch = new CommandBatch(this.ctx);
+      for (const block of this.blocks) {
+        const products = Tensor.empty(this.ctx, [2 * rows, block.rows]);
+        owned.push(products);
+        batch
+          .dispatch(queryProductsProgram(this.ctx, stacked, block.vectors, products))
+          .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights, block.start));
+      }
       if (k <= TOPK_MAX_K) {
         // The shared top-k (multi-pass, parallel over chunks of each row).
         const plan = topkPlan(this.ctx, scores, k, { largest: true });
@@ -124,7 +195,7 @@ class GpuItems implements ResidentItems {
   }
 
   dispose(): void {
-    this.items.dispose();
+    for (const block of this.blocks) block.vectors.dispose();
     this.stats?.dispose();
     this.stats = null;
   }

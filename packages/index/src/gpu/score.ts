@@ -1,4 +1,5 @@
 import source from '../../../../shaders/index/score.wgsl?raw';
+import productsSource from '../../../../shaders/index/query-products.wgsl?raw';
 import { ShapeError, Tensor, linearWorkgroups, matmulProgram, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
@@ -24,17 +25,50 @@ export function stackQueries(queries: PreparedQueries): Float32Array {
   return stacked;
 }
 
-/** products [2B, N] = [Q; L Q] @ X^T (the one matrix product every mode needs). */
+/** Stacked query rows up to which query-products.wgsl beats the tiled GEMM (64-row tiles). */
+export const SMALL_BATCH_ROWS = 32;
+
+/**
+ * products [2B, N] = [Q; L Q] @ X^T (the one matrix product every mode needs): the shared tiled
+ * matmul for large batches, one pass over the items (query-products.wgsl) for small ones.
+ */
 export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, items: Tensor, products: Tensor): ComputeProgram {
-  return matmulProgram(ctx, stackedQueries, items, products, { transposeB: true });
+  const [rows, f] = stackedQueries.shape;
+  const [n, itemFeatures] = items.shape;
+  if (f !== itemFeatures || products.size !== rows * n) {
+    throw new ShapeError(`queryProducts: queries [${stackedQueries.shape}], items [${items.shape}], products [${products.shape}] do not agree`);
+  }
+  if (rows > SMALL_BATCH_ROWS) return matmulProgram(ctx, stackedQueries, items, products, { transposeB: true });
+  return {
+    name: 'index_query_products',
+    source: productsSource,
+    constants: { WORKGROUP_SIZE: 64 },
+    bindings: [stackedQueries, items, products],
+    uniforms: [{ u32: n }, { u32: f }, { u32: rows }],
+    workgroups: linearWorkgroups(ctx, n, 64),
+  };
 }
 
-/** Rank keys [B, N] from the products (reference: search.ts scoreKeysReference). */
-export function scoreProgram(products: Tensor, itemStats: Tensor, queryStats: Tensor, keys: Tensor, mode: ScoreMode, weights: ScoreWeights): ComputeProgram {
-  const n = itemStats.size / 4;
+/**
+ * Rank keys of items [itemOffset, itemOffset + n) into keys [B, totalItems], from a block's
+ * products [2B, n] (reference: search.ts scoreKeysReference).
+ */
+export function scoreProgram(
+  products: Tensor,
+  itemStats: Tensor,
+  queryStats: Tensor,
+  keys: Tensor,
+  mode: ScoreMode,
+  weights: ScoreWeights,
+  itemOffset = 0,
+): ComputeProgram {
+  const totalItems = itemStats.size / 4;
   const b = queryStats.size / 4;
-  if (products.size !== 2 * b * n || keys.size !== b * n || !Number.isInteger(n) || !Number.isInteger(b)) {
-    throw new ShapeError(`score: products [${products.shape}] must be [2 * ${b}, ${n}] and keys [${keys.shape}] [${b}, ${n}]`);
+  const n = products.size / (2 * b);
+  if (!Number.isInteger(n) || !Number.isInteger(b) || itemOffset + n > totalItems || keys.size !== b * totalItems) {
+    throw new ShapeError(
+      `score: products [${products.shape}] must be [2 * ${b}, n] with ${itemOffset} + n <= ${totalItems} items, keys [${keys.shape}] [${b}, ${totalItems}]`,
+    );
   }
   return {
     name: 'index_score',
@@ -44,6 +78,8 @@ export function scoreProgram(products: Tensor, itemStats: Tensor, queryStats: Te
     uniforms: [
       { u32: n },
       { u32: b },
+      { u32: itemOffset },
+      { u32: totalItems },
       { u32: SCORE_MODE[mode] },
       { f32: weights.alpha },
       { f32: weights.lambda },

@@ -20,6 +20,10 @@ export function createBrowserCanvasFactory(): Canvas2DFactory {
   return {
     name: 'browser-offscreen-canvas',
     fontFamilies: [DEFAULT_FONT_FAMILY],
+    // Chromium's text gamma/contrast darkens glyph edges: a pixel that @napi-rs/canvas
+    // paints 128 comes out ~99 on average (measured with scripts/measure-browser-parity.mjs,
+    // DejaVu Sans, Chromium headless on Linux). Other browsers may differ.
+    halfCoverageValue: 99,
     createCanvas,
     async encodePng(image: RgbaImage): Promise<Uint8Array> {
       const canvas = new OffscreenCanvas(image.width, image.height);

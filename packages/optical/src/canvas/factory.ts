@@ -11,6 +11,7 @@ export interface Context2DLike {
   textBaseline: string;
   textAlign: string;
   fillRect(x: number, y: number, width: number, height: number): void;
+  setTransform(a: number, b: number, c: number, d: number, e: number, f: number): void;
   fillText(text: string, x: number, y: number): void;
   measureText(text: string): { width: number };
   getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
@@ -29,6 +30,11 @@ export interface Canvas2DFactory {
   decodeImage(bytes: Uint8Array): Promise<RgbaImage>;
   /** Encodes RGBA pixels as PNG (debugging, CLI `--save-pages`). */
   encodePng(image: RgbaImage): Promise<Uint8Array>;
+  /**
+   * Sample value below which a black-on-white text sample counts as ink in supersampled
+   * rendering: the value this runtime's text rasteriser gives a half-covered pixel.
+   */
+  readonly halfCoverageValue: number;
   /** Families that are certain to be available for `font` strings. */
   readonly fontFamilies: readonly string[];
 }

@@ -47,6 +47,8 @@ export async function createNodeCanvasFactory(options: NodeCanvasOptions = {}): 
   return {
     name: 'node-napi-canvas',
     fontFamilies: families,
+    // @napi-rs/canvas rasterises glyph coverage linearly: half coverage is ~128.
+    halfCoverageValue: 128,
     createCanvas,
     async encodePng(image: RgbaImage): Promise<Uint8Array> {
       const canvas = module.createCanvas(image.width, image.height);

@@ -15,6 +15,13 @@ export interface TextPageOptions {
   /** Blank border on every side in pixels (default 2 x font size). */
   margin?: number;
   fontFamily?: string;
+  /**
+   * 'supersampled' (default): each line is drawn at 4x, thresholded to ink/no ink and
+   * box-filtered back (17 grey levels). This removes the runtimes' different text gamma
+   * (Chromium darkens glyph edges more than @napi-rs/canvas), so Node and browser pages
+   * nearly match. 'canvas': the canvas's own antialiased text.
+   */
+  rasterization?: 'supersampled' | 'canvas';
   /** CSS colours (defaults: black on white). */
   color?: string;
   background?: string;
@@ -35,6 +42,7 @@ export interface PageGeometry {
   color: string;
   background: string;
   font: string;
+  rasterization: 'supersampled' | 'canvas';
 }
 
 /**
@@ -96,5 +104,6 @@ export function pageGeometry(options: TextPageOptions = {}): PageGeometry {
     color: options.color ?? '#000000',
     background: options.background ?? '#ffffff',
     font: `${fontSize}px "${fontFamily}"`,
+    rasterization: options.rasterization ?? 'supersampled',
   };
 }

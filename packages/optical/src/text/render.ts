@@ -3,6 +3,7 @@ import type { Canvas2DFactory, Context2DLike } from '../canvas/factory';
 import type { RgbaImage } from '../image/rgb-image';
 import { pageGeometry, type PageGeometry, type TextPageOptions } from './page-geometry';
 import { wrapText, type TextLine } from './wrap';
+import { composeCoverage, supersampledCoverage } from './supersample';
 
 export interface PlacedLine extends TextLine {
   /** Left edge and baseline of the line on its page, in pixels. */
@@ -50,6 +51,7 @@ function measureWith(context: Context2DLike, font: string): (text: string) => nu
 }
 
 function drawPage(context: Context2DLike, geometry: PageGeometry, lines: readonly PlacedLine[]): void {
+  context.setTransform(1, 0, 0, 1, 0, 0);
   context.fillStyle = geometry.background;
   context.fillRect(0, 0, geometry.width, geometry.height);
   context.fillStyle = geometry.color;
@@ -59,28 +61,30 @@ function drawPage(context: Context2DLike, geometry: PageGeometry, lines: readonl
   for (const line of lines) if (line.text) context.fillText(line.text, line.x, line.baseline);
 }
 
+function rasterisePage(factory: Canvas2DFactory, context: Context2DLike, geometry: PageGeometry, lines: readonly PlacedLine[]): Uint8ClampedArray {
+  if (geometry.rasterization === 'supersampled') return composeCoverage(factory, geometry, supersampledCoverage(factory, geometry, lines));
+  drawPage(context, geometry, lines);
+  return new Uint8ClampedArray(context.getImageData(0, 0, geometry.width, geometry.height).data);
+}
+
 /**
- * Lays out and renders every page of `text`. The same code runs on @napi-rs/canvas (Node)
- * and OffscreenCanvas (browser); only the factory differs.
+ * Lays out and renders pages of `text` (all, or the first `maxPages`). The same code runs
+ * on @napi-rs/canvas (Node) and OffscreenCanvas (browser); only the factory differs.
  */
-export function renderTextPages(text: string, options: TextPageOptions, factory: Canvas2DFactory): RenderedTextPage[] {
+export function renderTextPages(text: string, options: TextPageOptions, factory: Canvas2DFactory, maxPages = Infinity): RenderedTextPage[] {
   const geometry = pageGeometry(options);
   const { context } = factory.createCanvas(geometry.width, geometry.height);
   const layout = layoutText(text, options, measureWith(context, geometry.font));
-  return layout.pages.map((lines, pageIndex) => {
-    drawPage(context, geometry, lines);
-    const data = context.getImageData(0, 0, geometry.width, geometry.height);
-    return {
-      image: { width: geometry.width, height: geometry.height, data: new Uint8ClampedArray(data.data) },
-      pageIndex,
-      pageCount: layout.pages.length,
-      lines,
-      geometry,
-    };
-  });
+  return layout.pages.slice(0, maxPages).map((lines, pageIndex) => ({
+    image: { width: geometry.width, height: geometry.height, data: rasterisePage(factory, context, geometry, lines) },
+    pageIndex,
+    pageCount: layout.pages.length,
+    lines,
+    geometry,
+  }));
 }
 
 /** The first page of `text` (for the browser parity check: same text + options -> same pixels). */
 export function renderTextPage(text: string, options: TextPageOptions, factory: Canvas2DFactory): RenderedTextPage {
-  return renderTextPages(text, options, factory)[0];
+  return renderTextPages(text, options, factory, 1)[0];
 }

@@ -8,6 +8,38 @@ export interface HttpRangeSourceOptions {
   fetch?: FetchFunction;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Abort a request when no response or body bytes arrive for this long (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+/** Aborts a request after `ms` without progress; `touch()` on every chunk. */
+class IdleWatch {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly forward = () => this.controller.abort();
+
+  constructor(
+    private readonly ms: number,
+    private readonly outer?: AbortSignal,
+  ) {
+    if (outer?.aborted) this.controller.abort();
+    outer?.addEventListener('abort', this.forward);
+    this.touch();
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.forward);
+  }
 }
 
 /** Parses `bytes first-last/total` (total may be `*`). */
@@ -53,22 +85,32 @@ export class HttpRangeSource implements WeightSource {
       throw new InvalidInputError(`readRange: byte range [${begin}, ${end}) runs past the end of the ${this.size}-byte file ${this.url}`);
     }
     if (end === begin) return new Uint8Array(0);
-    let response: Response;
+    const watch = new IdleWatch(this.options.idleTimeoutMs ?? 60_000, signal ?? this.options.signal);
     try {
-      response = await this.fetchFunction(this.url, {
-        headers: { ...this.options.headers, Range: `bytes=${begin}-${end - 1}`, 'Accept-Encoding': 'identity' },
-        signal: signal ?? this.options.signal,
-      });
-    } catch (error) {
-      throw new WeightFetchError(this.url, `network error: ${(error as Error).message}`, { cause: error });
+      let response: Response;
+      try {
+        response = await this.fetchFunction(this.url, {
+          headers: { ...this.options.headers, Range: `bytes=${begin}-${end - 1}`, 'Accept-Encoding': 'identity' },
+          signal: watch.controller.signal,
+        });
+      } catch (error) {
+        throw this.stalled(watch) ?? new WeightFetchError(this.url, `network error: ${(error as Error).message}`, { cause: error });
+      }
+      try {
+        this.checkResponse(response, begin, end);
+      } catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
+      return await this.readBody(response, end - begin, onBytes, watch);
+    } finally {
+      watch.stop();
     }
-    try {
-      this.checkResponse(response, begin, end);
-    } catch (error) {
-      await response.body?.cancel().catch(() => undefined);
-      throw error;
-    }
-    return this.readBody(response, end - begin, onBytes);
+  }
+
+  private stalled(watch: IdleWatch): WeightFetchError | null {
+    if (!watch.timedOut) return null;
+    return new WeightFetchError(this.url, `no data for ${this.options.idleTimeoutMs ?? 60_000} ms (server stalled); request aborted`);
   }
 
   private checkResponse(response: Response, begin: number, end: number): void {
@@ -101,7 +143,7 @@ export class HttpRangeSource implements WeightSource {
     }
   }
 
-  private async readBody(response: Response, expected: number, onBytes?: (received: number) => void): Promise<Uint8Array> {
+  private async readBody(response: Response, expected: number, onBytes: ((received: number) => void) | undefined, watch: IdleWatch): Promise<Uint8Array> {
     const out = new Uint8Array(expected);
     let received = 0;
     if (!response.body) throw new TruncatedResponseError(this.url, expected, 0);
@@ -113,6 +155,7 @@ export class HttpRangeSource implements WeightSource {
         if (received + value.byteLength > expected) {
           throw new RangeNotSupportedError(this.url, `response body is longer than the ${expected} bytes asked for`);
         }
+        watch.touch();
         out.set(value, received);
         received += value.byteLength;
         onBytes?.(received);
@@ -120,6 +163,8 @@ export class HttpRangeSource implements WeightSource {
     } catch (error) {
       await reader.cancel().catch(() => undefined);
       if (error instanceof RangeNotSupportedError) throw error;
+      const stalled = this.stalled(watch);
+      if (stalled) throw stalled;
       throw new TruncatedResponseError(this.url, expected, received, { cause: error });
     }
     if (received !== expected) throw new TruncatedResponseError(this.url, expected, received);

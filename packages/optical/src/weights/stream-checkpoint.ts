@@ -42,6 +42,8 @@ export interface StreamCheckpointOptions {
   signal?: AbortSignal;
   /** Largest gap (bytes) bridged when merging neighbouring tensors into one request (default 0). */
   maxGap?: number;
+  /** Abort when a request makes no progress for this long (default 60 s). */
+  idleTimeoutMs?: number;
   /** Parallel range requests (default 4). */
   concurrency?: number;
 }
@@ -77,7 +79,7 @@ export async function streamCheckpoint(url: string, options: StreamCheckpointOpt
   const controller = new AbortController();
   const abortFromCaller = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', abortFromCaller);
-  const http = new HttpRangeSource(url, { fetch: options.fetch, headers: options.headers, signal: controller.signal });
+  const http = new HttpRangeSource(url, { fetch: options.fetch, headers: options.headers, signal: controller.signal, idleTimeoutMs: options.idleTimeoutMs });
   const cache = resolveCache(options.cache);
   let networkBytes = 0;
   let cachedBytes = 0;
