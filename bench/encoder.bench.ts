@@ -123,8 +123,8 @@ export default async function encoderBench({ gpu, quick, log }: BenchContext): P
       title: 'DeepEncoder forward (one global view): WebGPU vs PyTorch CPU vs TS reference',
       notes: [
         `adapter: ${gpu.adapterName}${software ? ' (software: full-size modes skipped, a full Tiny forward takes minutes here)' : ''}`,
-        'gpu ms: wall time of encode() (pixel upload, all blocks, token read-back); kernel ms: sum of timestamp-query times.',
-        'peak GPU MiB: buffer-pool peak on a fresh device (weights + activations); f16 = f16 storage, f32 arithmetic.',
+        'gpu ms: median wall time of encode() (pixel upload, all blocks, token read-back); kernel ms: sum of timestamp-query times of the last run (per-pass timestamps; rough on llvmpipe).',
+        'peak GPU MiB: buffer-pool high-water mark on a fresh device (weights + activations, power-of-two buckets: an upper bound); f16 = f16 storage, f32 arithmetic.',
         'torch cpu ms: scripts/encoder-fixtures/bench_torch.py (torch 1.13, CPU, same configuration) in this run.',
         '<mode>-narrow: the mode\'s image size, depths, windows and global blocks with narrow widths (SAM 96, CLIP 128).',
       ],

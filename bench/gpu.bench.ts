@@ -69,7 +69,7 @@ async function topkTable(gpu: GpuContext | null, quick: boolean, log: (m: string
     const tensor = gpu ? Tensor.from(gpu, scores, [1, n]) : null;
     for (const k of [10, 100]) {
       log(`topk n=${n} k=${k}`);
-      const referenceMs = await timeMedian(() => topkReference(scores, 1, n, k), 3, 1);
+      const referenceMs = await timeMedian(() => topkReference(scores, 1, n, k), 5, 3);
       const gpuMs = gpu ? await timeMedian(() => topk(gpu, tensor!, k), 5, 1) : null;
       rows.push({
         n,

@@ -117,6 +117,25 @@ describe('demo on WebGPU (SwiftShader)', () => {
     await checkExamples(page, webgpuRankings);
     await screenshot(page, 'demo-webgpu');
 
+    // The other energy rankings beside cosine: hybrid re-ranks cosine's top 100 by energy.
+    const sql = seedExamples().find((example) => example.id === 'seed-sql-injection')!;
+    for (const method of ['hybrid', 'lambdaAware']) {
+      await page.selectOption('#method', method);
+      await page.waitForFunction((m) => window.__demo.lastSearch?.method === m, method, { timeout: 30_000 });
+      const hits = (await hooks(page)).lastSearch!.ids[method];
+      expect(hits, method).toHaveLength(10);
+      expect(hits.filter((hit) => (sql.relevant[hit.id] ?? 0) > 0).length, `${method}: ${JSON.stringify(hits)}`).toBeGreaterThan(0);
+    }
+    await page.selectOption('#method', 'energy');
+
+    // "page" on a hit shows that CVE as a rendered page in the optical tab.
+    const firstId = (await page.locator('#cosine-results li').first().getAttribute('data-id'))!;
+    await page.locator('#cosine-results button.hit-page').first().click();
+    await expect.poll(() => page.locator('#panel-optical').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#optical-text').inputValue()).toContain(firstId);
+    await expect.poll(() => page.locator('#optical-status').textContent()).toContain('Rendered');
+    await page.locator('#tab-search').click();
+
     await page.getByRole('button', { name: 'Save index' }).click();
     await page.waitForFunction(() => window.__demo.saved === true, undefined, { timeout: 30_000 });
     expect(await page.locator('#storage-status').textContent()).toContain('OPFS');
@@ -158,6 +177,11 @@ describe('demo on WebGPU (SwiftShader)', () => {
     await expect.poll(() => page.locator('#corpus-error').textContent()).toContain('broken.jsonl:2');
     await expect(page.locator('#corpus-error').isVisible()).resolves.toBe(true);
     await screenshot(page, 'demo-dropped-corpus');
+
+    // Responsive: at phone width nothing overflows sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'demo-phone');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createDevice, runKernelChecks, type KernelCheckResult } from '@opticspace/gpu';
+import { registerEncoderKernelChecks } from '@opticspace/encoder';
 import { launchChromium, screenshot, watchConsole } from './browser';
 
 // The browser runs the same kernel checks as the Node suite (f32 path: SwiftShader has no
@@ -27,6 +28,7 @@ describe('kernel checks in Chromium (WebGPU)', () => {
     const failures = browserRun.results.filter((r) => !r.ok);
     expect(failures, JSON.stringify(failures, null, 2)).toEqual([]);
 
+    registerEncoderKernelChecks();
     const node = await createDevice();
     let nodeResults: KernelCheckResult[];
     try {

@@ -1,6 +1,7 @@
 // Runs @opticspace/gpu's kernel self-checks in the browser and shows them as a table.
 // The e2e suite reads `window.__kernelChecks` and compares it with the Node results.
 import { getDevice, runKernelChecks, type KernelCheckResult } from '@opticspace/gpu';
+import { registerEncoderKernelChecks } from '@opticspace/encoder';
 
 declare global {
   interface Window {
@@ -25,6 +26,7 @@ function renderTable(results: KernelCheckResult[]): void {
 }
 
 async function main(): Promise<void> {
+  registerEncoderKernelChecks();
   try {
     const ctx = await getDevice();
     status.textContent = `Adapter: ${ctx.adapterName}; shader-f16: ${ctx.features.shaderF16}. Running…`;

@@ -4,7 +4,7 @@
  * energy (or lambda-aware / hybrid) ranking beside cosine.
  */
 import type { SearchMethod } from '@opticspace/index';
-import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus } from './corpus';
+import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
 import type { BuildSettings, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
 import { formatBytes, formatMs, StageList } from './progress';
@@ -314,9 +314,22 @@ async function loadSaved(): Promise<boolean> {
 
 // --- wiring ---------------------------------------------------------------------------------
 
+let pageDocument: DemoDocument | undefined;
 setupTabs($<HTMLElement>('.tabs'), (panelId) => {
-  if (panelId === 'panel-optical') void import('./optical-tab').then((tab) => tab.openOpticalTab(corpus));
+  if (panelId !== 'panel-optical') return;
+  const shown = pageDocument;
+  pageDocument = undefined;
+  void import('./optical-tab').then((tab) => tab.openOpticalTab(corpus, shown));
 });
+// "page" on a hit: show that document in the optical tab.
+for (const list of [ui.energyResults, ui.cosineResults]) {
+  list.addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.hit-page');
+    if (!button || !corpus) return;
+    pageDocument = corpus.documents[Number(button.dataset.index)];
+    $<HTMLButtonElement>('#tab-optical').click();
+  });
+}
 renderSweep($<HTMLDivElement>('#sweep-figures'));
 
 ui.searchForm.addEventListener('submit', (event) => {

@@ -14,7 +14,7 @@ import {
   type RenderedTextPage,
   type ResolutionModeName,
 } from '@opticspace/optical';
-import type { DemoCorpus } from './corpus';
+import { documentText, type DemoCorpus, type DemoDocument } from './corpus';
 import { renderReport } from './report';
 import { encodePage } from './optical-encoder';
 
@@ -122,13 +122,17 @@ async function encode(): Promise<void> {
   }
 }
 
-/** Called when the tab opens; fills the text from the first document of the corpus. */
-export function openOpticalTab(corpus: DemoCorpus | null): void {
-  if (initialised) return;
-  initialised = true;
+/** Called when the tab opens; shows `document` (a search hit), or the first document of the corpus. */
+export function openOpticalTab(corpus: DemoCorpus | null, shown?: DemoDocument): void {
   const textArea = $<HTMLTextAreaElement>('#optical-text');
+  if (shown) textArea.value = `${shown.id}: ${documentText(shown)}`;
+  if (initialised) {
+    if (shown) render();
+    return;
+  }
+  initialised = true;
   const first = corpus?.documents[0];
-  textArea.value = first ? `${first.id}: ${first.text}` : SAMPLE_TEXT;
+  if (!shown) textArea.value = first ? `${first.id}: ${documentText(first)}` : SAMPLE_TEXT;
   $<HTMLFormElement>('#optical-form').addEventListener('submit', (event) => {
     event.preventDefault();
     render();

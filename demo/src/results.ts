@@ -43,6 +43,7 @@ export function renderHits(
       return (
         `<li data-id="${escapeHtml(document.id)}" data-labels="${escapeHtml(labels.join(' '))}"${shared ? ' class="shared" title="also in the other list"' : ''}>` +
         `<div class="hit-head"><span class="hit-id">${escapeHtml(document.id)}</span>${label}` +
+        `<button type="button" class="hit-page" data-index="${hit.index}" aria-label="Show ${escapeHtml(document.id)} as a page image">page</button>` +
         `<span class="hit-scores">${options.scoreName} ${formatScore(hit.score)}${lambda}</span></div>` +
         (document.title && document.title !== document.id ? `<div class="hit-title">${escapeHtml(document.title)}</div>` : '') +
         `<p class="hit-snippet">${snippet.html}</p></li>`

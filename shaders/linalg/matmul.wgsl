@@ -57,12 +57,19 @@ fn load_b(base: u32, k: u32, n: u32) -> f32 {
 @compute @workgroup_size(16, 16)
 fn main(
   @builtin(workgroup_id) group: vec3u,
+  @builtin(num_workgroups) groups: vec3u,
   @builtin(local_invocation_id) local: vec3u,
   @builtin(local_invocation_index) lane: u32,
 ) {
+  // Output tiles are numbered row-major and folded into x and y (past 65535 tiles); z is the batch.
+  let column_tiles = (params.columns + TILE - 1u) / TILE;
+  let tile_index = group.x + group.y * groups.x;
+  if (tile_index >= column_tiles * ((params.rows + TILE - 1u) / TILE)) {
+    return;
+  }
   let batch = group.z;
-  let row0 = group.y * TILE;
-  let col0 = group.x * TILE;
+  let row0 = (tile_index / column_tiles) * TILE;
+  let col0 = (tile_index % column_tiles) * TILE;
   let base_a = batch * params.batch_stride_a;
   let base_b = batch * params.batch_stride_b;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, Tensor, matmul, matmulReference, roundToFloat16, ShapeError } from '../src';
+import { SeededRandom, Tensor, CommandBatch, matmul, matmulProgram, matmulReference, roundToFloat16, ShapeError } from '../src';
 import { expectClose, useGpu } from './gpu-test-context';
 
 // Tolerances: f32 accumulates in a different order than the double reference: atol 1e-4 for
@@ -48,6 +48,22 @@ describe('matmul (tiled, f32 and f16 storage)', () => {
       });
     }
   }
+
+  it('folds more than 65535 output tiles into a 2-D grid, and the shader skips surplus workgroups', async () => {
+    // Geometry only (running 65 537 workgroups takes ~20 s on lavapipe).
+    const wide = matmulProgram(gpu(), Tensor.empty(gpu(), [1, 1]), Tensor.empty(gpu(), [1, 65_537 * 64]), Tensor.empty(gpu(), [1, 65_537 * 64]));
+    const [x, y = 1] = wide.workgroups;
+    expect(y).toBeGreaterThan(1);
+    expect(x * y).toBeGreaterThanOrEqual(65_537);
+    // The same shader on a hand-folded grid: 3 x 3 tiles dispatched as 4 x 3 workgroups.
+    const rng = new SeededRandom(9);
+    const a = rng.uniformArray(129 * 7);
+    const b = rng.uniformArray(7 * 150);
+    const out = Tensor.empty(gpu(), [129, 150]);
+    const program = matmulProgram(gpu(), Tensor.from(gpu(), a, [129, 7]), Tensor.from(gpu(), b, [7, 150]), out);
+    await new CommandBatch(gpu()).dispatch({ ...program, workgroups: [4, 3, 1] }).submit();
+    expectClose(await out.read(), matmulReference(a, b, 129, 7, 150), 1e-5, 1e-5);
+  });
 
   it('writes into a given out tensor', async () => {
     const a = Tensor.from(gpu(), [1, 2, 3, 4, 5, 6], [2, 3]);

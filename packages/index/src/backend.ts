@@ -4,7 +4,7 @@
  * backends differ only in the kernels they run.
  */
 import type { FeatureGraph, ProfileCosines } from './feature-graph';
-import type { CreateAssigner } from './kmeans';
+import type { CreateLloydEngine } from './kmeans';
 import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
 import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from './search';
@@ -31,8 +31,8 @@ export interface IndexBackend {
   /** Adapter name for reports ('typescript' for the CPU backend). */
   readonly adapter: string;
   project(items: Matrix, projection: Matrix): Promise<Matrix>;
-  /** The k-means assignment step bound to the (sampled) points. */
-  assigner: CreateAssigner;
+  /** The k-means Lloyd iteration bound to the (sampled) points. */
+  lloyd: CreateLloydEngine;
   profileCosines: ProfileCosines;
   diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix>;
   rowEnergies(rows: Matrix, graph: FeatureGraph): Promise<RowEnergies>;

@@ -97,7 +97,7 @@ export async function buildEnergy(
       seed: stageSeed(params.seed, 2),
       iterations: params.kmeansIterations,
       sampleSize: params.kmeansSample,
-      assigner: backend.assigner,
+      engine: backend.lloyd,
     }),
   );
   // 3. Optical compression to T tokens.

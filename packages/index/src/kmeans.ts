@@ -10,18 +10,31 @@ import type { Matrix } from './matrix';
 /** Nearest centroid per point: labels (ties to the lower centroid index). */
 export type AssignNearest = (points: Matrix, centroids: Matrix) => Promise<Uint32Array>;
 
-/** An assignment step bound to one set of points (the GPU keeps them resident between iterations). */
-export interface Assigner {
-  assign(centroids: Matrix): Promise<Uint32Array>;
+/**
+ * The Lloyd iteration bound to one set of points: assign labels for the current centroids, then
+ * update the centroids from labels. The GPU engine keeps points and centroids resident.
+ */
+export interface LloydEngine {
+  assign(): Promise<Uint32Array>;
+  update(labels: Uint32Array): Promise<void>;
+  centroids(): Promise<Matrix>;
   dispose(): void;
 }
 
-export type CreateAssigner = (points: Matrix) => Assigner;
+export type CreateLloydEngine = (points: Matrix, initial: Matrix) => LloydEngine;
 
-export const referenceAssigner: CreateAssigner = (points) => ({
-  assign: async (centroids) => assignNearestSync(points, centroids),
-  dispose: () => undefined,
-});
+/** TS reference engine (assignNearestSync + updateCentroids). */
+export const referenceLloyd: CreateLloydEngine = (points, initial) => {
+  let current = initial;
+  return {
+    assign: async () => assignNearestSync(points, current),
+    update: async (labels) => {
+      current = updateCentroids(points, labels, current);
+    },
+    centroids: async () => current,
+    dispose: () => undefined,
+  };
+};
 
 /** Default number of clusters: clamp(round(sqrt(N)), 2, 1024), never above N. */
 export function defaultClusterCount(items: number): number {
@@ -120,6 +133,17 @@ function firstUnused(rows: number, chosen: number[]): number {
   return 0;
 }
 
+/** Point indices grouped by label (counting sort): members[offsets[c] .. offsets[c + 1]) are cluster c's. */
+export function groupByLabel(labels: Uint32Array, clusters: number): { members: Uint32Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(clusters + 1);
+  for (const label of labels) offsets[label + 1]++;
+  for (let c = 0; c < clusters; c++) offsets[c + 1] += offsets[c];
+  const cursor = offsets.slice(0, clusters);
+  const members = new Uint32Array(labels.length);
+  labels.forEach((label, i) => (members[cursor[label]++] = i));
+  return { members, offsets };
+}
+
 /** Mean of the points of each cluster; an empty cluster keeps its previous centre. */
 export function updateCentroids(points: Matrix, labels: Uint32Array, previous: Matrix): Matrix {
   const { columns } = points;
@@ -147,25 +171,26 @@ export interface KMeansResult {
 export async function kmeans(
   points: Matrix,
   clusters: number,
-  options: { seed: number; iterations: number; sampleSize: number; assigner?: CreateAssigner },
+  options: { seed: number; iterations: number; sampleSize: number; engine?: CreateLloydEngine },
 ): Promise<KMeansResult> {
   const rng = new SeededRandom(options.seed);
   const sample = points.rows > options.sampleSize ? gatherRows(points, sampleRows(points.rows, options.sampleSize, rng)) : points;
-  let centroids = kmeansPlusPlus(sample, Math.min(clusters, sample.rows), rng);
+  const engine = (options.engine ?? referenceLloyd)(sample, kmeansPlusPlus(sample, Math.min(clusters, sample.rows), rng));
   let labels: Uint32Array | null = null;
   let iteration = 0;
-  const assigner = (options.assigner ?? referenceAssigner)(sample);
+  let centroids: Matrix;
   try {
     while (iteration < options.iterations) {
       iteration++;
-      const next = await assigner.assign(centroids);
+      const next = await engine.assign();
       const converged = labels !== null && next.every((label, i) => label === labels![i]);
       labels = next;
       if (converged) break;
-      centroids = updateCentroids(sample, labels, centroids);
+      await engine.update(labels);
     }
+    centroids = await engine.centroids();
   } finally {
-    assigner.dispose();
+    engine.dispose();
   }
   return { centroids, iterations: iteration, sampled: sample.rows };
 }

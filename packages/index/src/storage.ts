@@ -24,7 +24,7 @@ export async function readSource(source: LoadSource): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof source === 'string') {
     if (isNode()) {
-      const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+      const { readFile } = await nodeFs();
       return new Uint8Array(await readFile(source));
     }
     return readHandle(await opfsFile(source, false));
@@ -33,8 +33,14 @@ export async function readSource(source: LoadSource): Promise<Uint8Array> {
   throw new InvalidParameterError('load source', 'a file path, an OPFS name, a FileSystemFileHandle, a Uint8Array or an ArrayBuffer', typeof source);
 }
 
+/** node:fs/promises, named through a variable so browser bundlers never resolve it. */
+function nodeFs(): Promise<typeof import('node:fs/promises')> {
+  const name = 'node:fs/promises';
+  return import(/* @vite-ignore */ name);
+}
+
 async function writeNodeFile(path: string, bytes: Uint8Array): Promise<void> {
-  const { writeFile, rename, rm } = await import(/* @vite-ignore */ 'node:fs/promises');
+  const { writeFile, rename, rm } = await nodeFs();
   const temporary = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
   try {
     await writeFile(temporary, bytes, { flush: true } as Parameters<typeof writeFile>[2]);

@@ -5,7 +5,11 @@ import {
   graphFromCosines,
   kmeansAssign,
   kmeansAssignProgram,
-  gpuAssigner,
+  gpuLloyd,
+  referenceLloyd,
+  groupByLabel,
+  squaredNormsProgram,
+  squaredRowNorms,
   packStats,
   prepareQueries,
   profileCosinesReference,
@@ -80,18 +84,44 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(() => kmeansAssignProgram(products, norms, labels)).toThrow(/kmeansAssign: products \[2,3\], centroid norms \[2\]/);
   });
 
-  it('the resident assigner gives the same labels over several iterations', async () => {
-    const rng = new SeededRandom(77);
-    const points = matrix(clusteredVectors(77, 130, 12, 5), 12);
-    const assigner = gpuAssigner(gpu(), points);
-    try {
-      for (let round = 0; round < 3; round++) {
-        const centroids = matrix(rng.normalArray(5 * 12), 12);
-        expect(Array.from(await assigner.assign(centroids))).toEqual(Array.from(await assignNearestReference(points, centroids)));
+  for (const [n, k, f] of [
+    [1, 1, 3],
+    [130, 5, 12],
+    [301, 17, 33],
+  ]) {
+    it(`Lloyd on the GPU (GEMM + argmin, grouped means, norms) matches the TS engine n=${n} k=${k} f=${f}`, async () => {
+      const points = matrix(clusteredVectors(n + k, n, f, Math.max(1, k - 1)), f);
+      // Initial centres: the first k points, one of them far away so its cluster stays empty.
+      const initial = matrix(points.data.slice(0, k * f), f);
+      if (k > 1) initial.data.fill(1e3, (k - 1) * f, k * f);
+      const gpuEngine = gpuLloyd(gpu(), points, initial);
+      const reference = referenceLloyd(points, initial);
+      try {
+        for (let round = 0; round < 3; round++) {
+          const labels = await gpuEngine.assign();
+          expect(Array.from(labels)).toEqual(Array.from(await reference.assign()));
+          await gpuEngine.update(labels);
+          await reference.update(labels);
+          expectClose((await gpuEngine.centroids()).data, (await reference.centroids()).data, 1e-5, 1e-5, `centroids round ${round}`);
+        }
+        if (k > 1) expect(Array.from((await gpuEngine.centroids()).data.slice((k - 1) * f))).toEqual(new Array(f).fill(1e3));
+      } finally {
+        gpuEngine.dispose();
       }
-    } finally {
-      assigner.dispose();
-    }
+    });
+  }
+
+  it('groupByLabel is a stable counting sort', () => {
+    const grouped = groupByLabel(Uint32Array.from([2, 0, 2, 1, 0, 2]), 4);
+    expect(Array.from(grouped.offsets)).toEqual([0, 2, 3, 6, 6]);
+    expect(Array.from(grouped.members)).toEqual([1, 4, 3, 0, 2, 5]);
+  });
+
+  it('squared norms kernel', async () => {
+    const values = matrix(new SeededRandom(4).normalArray(67 * 9), 9);
+    const norms = Tensor.empty(gpu(), [67]);
+    await new CommandBatch(gpu()).dispatch(squaredNormsProgram(Tensor.from(gpu(), values.data, [67, 9]), norms)).submit();
+    expectClose((await norms.read()) as Float32Array, squaredRowNorms(values), 1e-5, 1e-6, 'norms');
   });
 
   for (const [rows, features] of [

@@ -8,6 +8,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/decode.json', import
   height: number;
   jpeg: { bytes: string; rgb: string };
   png: { bytes: string; rgb: string };
+  exifRotated: { bytes: string; rgb: string; width: number; height: number };
 };
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
@@ -29,6 +30,12 @@ describe(`decoding with @napi-rs/canvas vs Pillow ${fixture.pillow}`, async () =
     expect([image.width, image.height]).toEqual([fixture.width, fixture.height]);
     const difference = maxDifference(image.data, bytes(fixture.jpeg.rgb));
     expect(difference).toBe(0);
+  });
+  it('applies the EXIF orientation like ImageOps.exif_transpose', async () => {
+    const image = await decodeImage(bytes(fixture.exifRotated.bytes), factory);
+    expect([image.width, image.height]).toEqual([fixture.exifRotated.width, fixture.exifRotated.height]);
+    expect([image.width, image.height]).toEqual([fixture.height, fixture.width]);
+    expect(maxDifference(image.data, bytes(fixture.exifRotated.rgb))).toBe(0);
   });
   it('raises ImageDecodeError for garbage and empty input', async () => {
     await expect(decodeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), factory)).rejects.toThrow(ImageDecodeError);

@@ -29,7 +29,7 @@ const tensors = {
 const checkpoint = writeSafetensors(tensors);
 const encoderNames = Object.keys(tensors).filter(isEncoderTensor);
 
-type Behaviour = 'normal' | 'ignore-range' | 'drop' | 'wrong-range' | 'no-etag' | 'missing' | 'stall';
+type Behaviour = 'normal' | 'ignore-range' | 'drop' | 'wrong-range' | 'no-etag' | 'missing' | 'stall' | 'hidden-range';
 interface Served {
   ranges: Array<[number, number]>;
   bytes: number;
@@ -61,6 +61,7 @@ beforeAll(async () => {
     log.ranges.push([first, last + 1]);
     const shift = behaviour === 'wrong-range' && first >= headerEnd ? 1 : 0;
     headers['content-range'] = `bytes ${first + shift}-${last + shift}/${checkpoint.byteLength}`;
+    if (behaviour === 'hidden-range') delete headers['content-range'];
     headers['content-length'] = String(last - first + 1);
     const body = Buffer.from(checkpoint.subarray(first, last + 1));
     response.writeHead(206, headers);
@@ -166,6 +167,13 @@ describe('streamCheckpoint over HTTP Range', () => {
       expect(key).toContain(`opticspace-range=8-${headerEnd}`);
       expect(bytes.byteLength).toBe(headerEnd - 8);
     }
+  });
+
+  it('accepts a 206 whose Content-Range is hidden (CORS) when the body length is exact', async () => {
+    const loaded = await streamCheckpoint(`${base}/hidden-range`, { cache: null });
+    expect(loaded.names.sort()).toEqual(encoderNames.slice().sort());
+    const info = loaded.header.tensors.get('model.vision_model.embeddings.class_embedding')!;
+    expect(Array.from(await loaded.source.readRange(info.begin, info.end))).toEqual(Array.from(checkpoint.subarray(info.begin, info.end)));
   });
 
   it('raises RangeNotSupportedError on a wrong Content-Range', async () => {

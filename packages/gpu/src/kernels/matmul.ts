@@ -1,6 +1,7 @@
 import source from '../../../../shaders/linalg/matmul.wgsl?raw';
 import type { GpuContext } from '../device';
 import { LimitExceededError, ShapeError } from '../errors';
+import { linearWorkgroups } from '../dispatch';
 import { withElementType, type ComputeProgram } from '../program';
 import { Tensor, shapeToString } from '../tensor';
 import { CommandBatch } from '../batch';
@@ -83,11 +84,10 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
   if (bias && (bias.size !== shape.columns || bias.dtype !== a.dtype)) {
     throw new ShapeError(`matmul: bias must be ${a.dtype} [${shape.columns}], got ${bias.dtype} ${shapeToString(bias.shape)}`);
   }
+  const tiles = Math.ceil(shape.columns / TILE) * Math.ceil(shape.rows / TILE);
+  const [x, y] = linearWorkgroups(ctx, tiles, 1);
   const maxPerDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-  const groups = [Math.ceil(shape.columns / TILE) || 1, Math.ceil(shape.rows / TILE) || 1, shape.batch] as const;
-  for (const count of groups) {
-    if (count > maxPerDim) throw new LimitExceededError('matmul dispatch', count, maxPerDim, '(workgroups per dimension)');
-  }
+  if (shape.batch > maxPerDim) throw new LimitExceededError('matmul batch', shape.batch, maxPerDim, '(workgroups per dimension)');
   // Flag bits as in shaders/linalg/matmul.wgsl: 1 transposeA, 2 transposeB, 4 bias.
   const flags = (options.transposeA ? 1 : 0) | (options.transposeB ? 2 : 0) | (bias ? 4 : 0);
   return {
@@ -104,7 +104,7 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
       { f32: options.alpha ?? 1 },
       { u32: flags },
     ],
-    workgroups: groups,
+    workgroups: [x, y, shape.batch],
   };
 }
 

@@ -2,7 +2,7 @@
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import { diffuse } from '../diffusion';
 import { profileCosinesReference, type FeatureGraph } from '../feature-graph';
-import { referenceAssigner } from '../kmeans';
+import { referenceLloyd } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
 import { scoreKeysReference, topKReference, type ItemStore, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
@@ -10,7 +10,7 @@ import { scoreKeysReference, topKReference, type ItemStore, type PreparedQueries
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'typescript';
-  readonly assigner = referenceAssigner;
+  readonly lloyd = referenceLloyd;
   readonly profileCosines = profileCosinesReference;
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {

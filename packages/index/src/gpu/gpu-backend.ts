@@ -9,11 +9,11 @@ import { CommandBatch, TOPK_MAX_K, Tensor, topkPlan, decodeTopkKeys, type GpuCon
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
-import { referenceAssigner } from '../kmeans';
+import { referenceLloyd } from '../kmeans';
 import type { RowEnergies } from '../row-energies';
 import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from '../search';
 import { sliceQueries } from '../cpu/cpu-backend';
-import { gpuAssigner } from './kmeans-assign';
+import { gpuLloyd } from './kmeans-assign';
 import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
 import { diffuseOnGpu, profileCosinesOnGpu, projectOnGpu } from './dense';
 import { packStats, queryProductsProgram, scoreProgram, stackQueries } from './score';
@@ -65,8 +65,9 @@ export class GpuBackend implements IndexBackend {
     return { data: out, rows: items.rows, columns: projection.columns };
   }
 
-  /** GEMM + argmin with the sample resident; a sample too large for one buffer uses the TS step. */
-  assigner = (points: Matrix) => (points.rows <= this.rowsPerBuffer(points.columns) ? gpuAssigner(this.ctx, points) : referenceAssigner(points));
+  /** Lloyd on the GPU with the sample resident; a sample too large for one buffer uses the TS engine. */
+  lloyd = (points: Matrix, initial: Matrix) =>
+    points.rows <= this.rowsPerBuffer(Math.max(points.columns, initial.rows)) ? gpuLloyd(this.ctx, points, initial) : referenceLloyd(points, initial);
 
   profileCosines = (centroids: Matrix) => profileCosinesOnGpu(this.ctx, centroids);
 

@@ -1,7 +1,9 @@
 import source from '../../../../shaders/index/kmeans-assign.wgsl?raw';
+import updateSource from '../../../../shaders/index/kmeans-update.wgsl?raw';
+import normsSource from '../../../../shaders/index/squared-norms.wgsl?raw';
 import { CommandBatch, ShapeError, Tensor, linearWorkgroups, matmulProgram, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { groupByLabel, type LloydEngine } from '../kmeans';
 import type { Matrix } from '../matrix';
-import type { Assigner } from '../kmeans';
 
 const WORKGROUP_SIZE = 64;
 
@@ -21,42 +23,95 @@ export function kmeansAssignProgram(products: Tensor, centroidSquaredNorms: Tens
   };
 }
 
-/** Keeps the points resident on the GPU for every Lloyd iteration; each assign is GEMM + argmin. */
-export function gpuAssigner(ctx: GpuContext, points: Matrix): Assigner {
-  const resident = Tensor.from(ctx, points.data, [points.rows, points.columns]);
+/** Cluster means from grouped members (reference: kmeans.ts updateCentroids). */
+export function kmeansUpdateProgram(points: Tensor, members: Tensor, offsets: Tensor, previous: Tensor, centroids: Tensor): ComputeProgram {
+  const [k, f] = previous.shape;
+  if (points.shape[1] !== f || members.size !== points.shape[0] || offsets.size !== k + 1 || centroids.size !== k * f) {
+    throw new ShapeError(`kmeansUpdate: points [${points.shape}], members [${members.shape}], offsets [${offsets.shape}], centroids [${previous.shape}]`);
+  }
   return {
-    async assign(centroids: Matrix): Promise<Uint32Array> {
-      if (centroids.columns !== points.columns) throw new ShapeError(`kmeansAssign: centroids have ${centroids.columns} features, points ${points.columns}`);
-      const norms = new Float32Array(centroids.rows);
-      for (let c = 0; c < centroids.rows; c++) {
-        let sum = 0;
-        for (let f = 0; f < centroids.columns; f++) sum += centroids.data[c * centroids.columns + f] ** 2;
-        norms[c] = sum;
-      }
-      const c = Tensor.from(ctx, centroids.data, [centroids.rows, centroids.columns]);
-      const cn = Tensor.from(ctx, norms, [centroids.rows]);
-      const products = Tensor.empty(ctx, [points.rows, centroids.rows]);
-      const labels = Tensor.empty(ctx, [points.rows], 'u32');
-      try {
-        await new CommandBatch(ctx)
-          .dispatch(matmulProgram(ctx, resident, c, products, { transposeB: true }))
-          .dispatch(kmeansAssignProgram(products, cn, labels))
-          .submit();
-        return Uint32Array.from((await labels.read()) as Uint32Array);
-      } finally {
-        for (const t of [c, cn, products, labels]) t.dispose();
-      }
+    name: 'index_kmeans_update',
+    source: updateSource,
+    constants: { WORKGROUP_SIZE },
+    bindings: [points, members, offsets, previous, centroids],
+    uniforms: [{ u32: k }, { u32: f }],
+    workgroups: linearWorkgroups(points.ctx, k * f, WORKGROUP_SIZE),
+  };
+}
+
+/** Squared norm of every row (reference: squaredRowNorms). */
+export function squaredNormsProgram(values: Tensor, norms: Tensor): ComputeProgram {
+  const [rows, f] = values.shape;
+  if (norms.size !== rows) throw new ShapeError(`squaredNorms: values [${values.shape}], norms [${norms.shape}]`);
+  return {
+    name: 'index_squared_norms',
+    source: normsSource,
+    constants: { WORKGROUP_SIZE },
+    bindings: [values, norms],
+    uniforms: [{ u32: rows }, { u32: f }],
+    workgroups: linearWorkgroups(values.ctx, rows, WORKGROUP_SIZE),
+  };
+}
+
+export function squaredRowNorms(matrix: Matrix): Float32Array {
+  const out = new Float32Array(matrix.rows);
+  for (let r = 0; r < matrix.rows; r++) {
+    let sum = 0;
+    for (let f = 0; f < matrix.columns; f++) sum += matrix.data[r * matrix.columns + f] ** 2;
+    out[r] = sum;
+  }
+  return out;
+}
+
+/**
+ * Lloyd iterations with points and centroids resident on the GPU: assign = distance GEMM +
+ * argmin, update = grouped means + centroid norms. Only the labels come back each iteration
+ * (the host tests convergence and groups them), the centroids once at the end.
+ */
+export function gpuLloyd(ctx: GpuContext, points: Matrix, initial: Matrix): LloydEngine {
+  const { rows: n, columns: f } = points;
+  const k = initial.rows;
+  const resident = Tensor.from(ctx, points.data, [n, f]);
+  let centroids = Tensor.from(ctx, initial.data, [k, f]);
+  let spare = Tensor.empty(ctx, [k, f]);
+  const norms = Tensor.from(ctx, squaredRowNorms(initial), [k]);
+  const products = Tensor.empty(ctx, [n, k]);
+  const labels = Tensor.empty(ctx, [n], 'u32');
+  const members = Tensor.empty(ctx, [n], 'u32');
+  const offsets = Tensor.empty(ctx, [k + 1], 'u32');
+  return {
+    async assign() {
+      await new CommandBatch(ctx)
+        .dispatch(matmulProgram(ctx, resident, centroids, products, { transposeB: true }))
+        .dispatch(kmeansAssignProgram(products, norms, labels))
+        .submit();
+      return Uint32Array.from((await labels.read()) as Uint32Array);
     },
-    dispose: () => resident.dispose(),
+    async update(assigned: Uint32Array) {
+      const grouped = groupByLabel(assigned, k);
+      members.write(grouped.members);
+      offsets.write(grouped.offsets);
+      await new CommandBatch(ctx)
+        .dispatch(kmeansUpdateProgram(resident, members, offsets, centroids, spare))
+        .dispatch(squaredNormsProgram(spare, norms))
+        .submit();
+      [centroids, spare] = [spare, centroids];
+    },
+    async centroids() {
+      return { data: Float32Array.from((await centroids.read()) as Float32Array), rows: k, columns: f };
+    },
+    dispose() {
+      for (const t of [resident, centroids, spare, norms, products, labels, members, offsets]) t.dispose();
+    },
   };
 }
 
 /** One-off assignment (uploads the points). */
 export async function kmeansAssign(ctx: GpuContext, points: Matrix, centroids: Matrix): Promise<Uint32Array> {
-  const assigner = gpuAssigner(ctx, points);
+  const engine = gpuLloyd(ctx, points, centroids);
   try {
-    return await assigner.assign(centroids);
+    return await engine.assign();
   } finally {
-    assigner.dispose();
+    engine.dispose();
   }
 }

@@ -26,7 +26,8 @@ export async function createNodeCanvasFactory(options: NodeCanvasOptions = {}): 
   } catch (error) {
     throw new CanvasUnavailableError(`@napi-rs/canvas could not be loaded: ${(error as Error).message}`, { cause: error });
   }
-  const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
+  const fsSpecifier = 'node:fs';
+  const { existsSync } = (await import(/* @vite-ignore */ fsSpecifier)) as typeof import('node:fs');
   const fonts = options.fonts ?? DEFAULT_FONT_PATHS.filter((path) => existsSync(path)).slice(0, 1).map((path) => [path, DEFAULT_FONT_FAMILY] as [string, string]);
   for (const [path, family] of fonts) {
     if (!existsSync(path)) throw new CanvasUnavailableError(`font file ${path} does not exist`);

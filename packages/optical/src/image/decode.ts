@@ -5,8 +5,8 @@ import { rgbaToRgb, type RgbImage } from './rgb-image';
 
 /**
  * Decodes PNG or JPEG bytes to RGB (alpha dropped like PIL's convert('RGB')). Node uses
- * @napi-rs/canvas `loadImage`, browsers `createImageBitmap`. Note: EXIF orientation is
- * the decoder's business (the reference applies `ImageOps.exif_transpose`).
+ * @napi-rs/canvas `loadImage`, browsers `createImageBitmap`. Both apply the EXIF
+ * orientation, as the reference does with `ImageOps.exif_transpose` (tested in Node).
  */
 export async function decodeImage(bytes: Uint8Array, factory?: Canvas2DFactory): Promise<RgbImage> {
   if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {

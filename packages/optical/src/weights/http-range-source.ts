@@ -123,7 +123,11 @@ export class HttpRangeSource implements WeightSource {
     if (response.status !== 206) {
       throw new WeightFetchError(this.url, `HTTP ${response.status} ${response.statusText}`.trim(), { status: response.status });
     }
-    const range = parseContentRange(response.headers.get('content-range'));
+    const header = response.headers.get('content-range');
+    // Cross-origin responses hide Content-Range unless the server exposes it
+    // (Access-Control-Expose-Headers); then the 206 status and the exact body length
+    // (checked in readBody) are the evidence, and the file size stays unknown.
+    const range = header === null ? { first: begin, last: end - 1, total: undefined } : parseContentRange(header);
     if (!range || range.first !== begin || range.last !== end - 1) {
       throw new RangeNotSupportedError(
         this.url,

@@ -88,9 +88,7 @@ export async function streamCheckpoint(url: string, options: StreamCheckpointOpt
     const prefix = await http.readRange(0, 8);
     requests++;
     networkBytes += 8;
-    const fileBytes = http.size;
-    if (fileBytes === undefined) throw new InvalidInputError(`${url}: the server did not report the file size in Content-Range`);
-    const headerLength = readHeaderLength(prefix, fileBytes);
+    const headerLength = readHeaderLength(prefix, http.size);
     const validator = http.validator ?? '';
 
     const fetchRange = async (begin: number, end: number, onBytes?: (received: number) => void): Promise<Uint8Array> => {
@@ -113,7 +111,10 @@ export async function streamCheckpoint(url: string, options: StreamCheckpointOpt
     const headerBytes = new Uint8Array(8 + headerLength);
     headerBytes.set(prefix, 0);
     headerBytes.set(headerBody, 8);
-    const header = parseSafetensorsHeader(headerBytes, fileBytes);
+    const header = parseSafetensorsHeader(headerBytes, http.size);
+    // Without a visible Content-Range total, the file is at least as long as its last tensor.
+    let fileBytes = http.size ?? headerBytes.byteLength;
+    if (http.size === undefined) for (const info of header.tensors.values()) fileBytes = Math.max(fileBytes, info.end);
 
     const names = selectNames(header, options);
     const plan = coalesceRanges(
