@@ -46,7 +46,7 @@ export default async function indexBench(ctx: BenchContext): Promise<BenchTable[
         .filter(([, ms]) => (ms ?? 0) >= 0.05 * buildMs)
         .map(([name, ms]) => `${name} ${Math.round(ms ?? 0)}`)
         .join(', ');
-      buildRows.push({ items, backend, 'build ms': buildMs, X: r.clusters, "X'": r.subCentroids, "F'": r.projectedFeatures, 'edges Le': r.edges.energy, 'main stages (ms)': stages });
+      buildRows.push({ items, backend, 'build ms': buildMs, 'k-means iters': r.kmeansIterations, X: r.clusters, "X'": r.subCentroids, "F'": r.projectedFeatures, 'edges Le': r.edges.energy, 'main stages (ms)': stages });
       for (const method of ['energy', 'cosine'] as SearchMethod[]) {
         for (const batch of [1, 64]) {
           // The TS backend at 100K is too slow to repeat; one timed run there.

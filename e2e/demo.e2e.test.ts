@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, screenshot, watchConsole } from './browser';
 import type { DemoTestHooks } from '../demo/src/main';
@@ -173,6 +173,16 @@ describe('demo on WebGPU (SwiftShader)', () => {
       if (method === 'cosine') expect(ids.every((id) => id % 4 === 1)).toBe(true);
     }
 
+    // New diffusion settings take effect on "Rebuild index".
+    const before = (await hooks(page)).builds;
+    await page.fill('#controls input[name="eta"]', '0.05');
+    await page.fill('#controls input[name="steps"]', '2');
+    await page.getByRole('button', { name: 'Rebuild index' }).click();
+    await page.waitForFunction((count) => window.__demo.builds === count && window.__demo.state === "ready", before + 1, { timeout: 60_000 });
+    const rebuilt = (await hooks(page)).summary!.report;
+    expect([rebuilt.etaRequested, rebuilt.steps, rebuilt.items]).toEqual([0.05, 2, 48]);
+    expect(await page.locator('#build-report dd[data-key="diffusion steps"]').textContent()).toBe('2');
+
     await page.setInputFiles('#corpus-files', { name: 'broken.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"text":"fine"}\n{"text": oops}\n') });
     await expect.poll(() => page.locator('#corpus-error').textContent()).toContain('broken.jsonl:2');
     await expect(page.locator('#corpus-error').isVisible()).resolves.toBe(true);
@@ -189,7 +199,19 @@ describe('demo on WebGPU (SwiftShader)', () => {
   it('renders a document page with its token grid and metrics, and explains what the encoder needs', async () => {
     const page = await context.newPage();
     const errors = watchConsole(page);
-    await page.goto(`${inject('baseUrl')}#optical`);
+    await page.goto(inject('baseUrl'));
+    // Every form control has an accessible name.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea')]
+        .filter((control) => control.labels?.length === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
+        .map((control) => control.id || control.name),
+    );
+    expect(unlabelled).toEqual([]);
+    // The tabs work from the keyboard.
+    await page.locator('#tab-search').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('#panel-optical').isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-optical');
     await expect.poll(() => page.locator('#optical-metrics dd').count(), { timeout: 30_000 }).toBeGreaterThan(5);
     expect(await page.locator('#optical-canvas').evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([640, 640]);
     expect(await page.locator('#optical-metrics dd[data-key="content tokens out"]').textContent()).toMatch(/^100 \(16× fewer\)/);
@@ -206,6 +228,13 @@ describe('demo on WebGPU (SwiftShader)', () => {
     await page.getByRole('button', { name: 'Encode the page' }).click();
     await expect.poll(() => page.locator('#encoder-status').textContent(), { timeout: 30_000 }).toMatch(/could not run: The checkpoint lacks \d+ tensor\(s\) the encoder needs/);
     await screenshot(page, 'demo-optical');
+
+    // The sweep tab shows every heatmap in docs/sweep/ (or says how to make them).
+    await page.locator('#tab-sweep').click();
+    const sweepDirectory = fileURLToPath(new URL('../docs/sweep/', import.meta.url));
+    const heatmaps = existsSync(sweepDirectory) ? readdirSync(sweepDirectory).filter((name) => name.endsWith('.svg')).length : 0;
+    expect(await page.locator('#sweep-figures img').count()).toBe(heatmaps);
+    if (heatmaps === 0) expect(await page.locator('#sweep-figures').textContent()).toContain('No sweep results yet');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -244,6 +273,18 @@ describe('demo without WebGPU (TypeScript fallback)', () => {
       }
     }
     await screenshot(page, 'demo-fallback');
+
+    // Where OPFS is missing the index is saved to IndexedDB; the next visit loads it.
+    await page.goto(`${inject('baseUrl')}?storage=indexeddb`);
+    await waitReady(page);
+    await page.getByRole('button', { name: 'Save index' }).click();
+    await page.waitForFunction(() => window.__demo.saved === true, undefined, { timeout: 30_000 });
+    expect(await page.locator('#storage-status').textContent()).toContain('IndexedDB');
+    await page.reload();
+    const reloaded = await waitReady(page);
+    expect([reloaded.storage, reloaded.loads, reloaded.builds, reloaded.summary!.loadedFromStorage]).toEqual(['IndexedDB', 1, 0, true]);
+    const search = await runExample(page, 'SQL injection in login endpoint');
+    expect(search.ids.cosine.map((hit) => hit.id)).toEqual(cpuRankings.get('seed-sql-injection')!.cosine);
     expect(errors).toEqual([]);
     await page.close();
   });

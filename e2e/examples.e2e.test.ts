@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
 import { launchChromium, screenshot, watchConsole } from './browser';
 
@@ -68,6 +69,25 @@ describe('examples', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((done) => server?.close(done));
+  });
+
+  it('npm pack ships only each package\'s dist: ESM, declarations, no sources or test data', () => {
+    for (const name of PACKAGES) {
+      const directory = join(ROOT, 'packages', name);
+      const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: directory, encoding: 'utf8' })) as Array<{
+        name: string;
+        files: Array<{ path: string }>;
+      }>;
+      const files = packed.files.map((file) => file.path);
+      expect(files, name).toContain('dist/index.js');
+      expect(files, name).toContain('dist/index.d.ts');
+      expect(files.filter((path) => path !== 'package.json' && !path.startsWith('dist/')), name).toEqual([]);
+      expect(files.filter((path) => /(^|\/)(test|fixtures?)\/|\.test\.|\.wgsl$|(?<!\.d)\.ts$/.test(path)), name).toEqual([]);
+      // Declarations resolve on their own: no `?raw` shader imports, no paths into src/.
+      for (const path of files.filter((file) => file.endsWith('.d.ts'))) {
+        expect(readFileSync(join(directory, path), 'utf8'), `${name}/${path}`).not.toMatch(/\?raw|\/src\//);
+      }
+    }
   });
 
   it('plain HTML page with an import map (no bundler)', async () => {

@@ -86,6 +86,8 @@ let store: BlobStore | null = null;
 let corpus: DemoCorpus | null = null;
 let summary: EngineSummary | null = null;
 let busy = false;
+/** A corpus (or rebuild) asked for while a build runs: built as soon as that one ends. */
+let queued: DemoCorpus | null = null;
 
 function numberField(form: HTMLFormElement, name: string): number {
   const input = form.elements.namedItem(name) as HTMLInputElement;
@@ -200,7 +202,11 @@ function fail(where: string, error: unknown): void {
 }
 
 async function build(next: DemoCorpus): Promise<void> {
-  if (busy) return;
+  if (busy) {
+    queued = next;
+    ui.storageStatus.textContent = `${next.name} is next: it is indexed when the current build ends.`;
+    return;
+  }
   busy = true;
   setReady(false);
   hooks.state = 'building';
@@ -234,6 +240,11 @@ async function build(next: DemoCorpus): Promise<void> {
   } finally {
     busy = false;
     setReady(corpus !== null);
+  }
+  if (queued) {
+    const waiting = queued;
+    queued = null;
+    await build(waiting);
   }
 }
 
@@ -399,7 +410,8 @@ async function start(): Promise<void> {
   hooks.gpu = gpu;
   showGpu(gpu);
   try {
-    store = await openBlobStore();
+    // ?storage=indexeddb tries the IndexedDB path that browsers without OPFS take.
+    store = await openBlobStore({ preferIndexedDb: new URLSearchParams(location.search).get('storage') === 'indexeddb' });
     hooks.storage = store.kind;
   } catch (error) {
     ui.storageStatus.textContent = `This browser cannot store the index (${(error as Error).message}); it is rebuilt on every visit.`;

@@ -17,6 +17,14 @@ Opt-in, not committed (about 30 MB):  make_fixtures.py --only tiny-narrow --out 
 writes the Tiny mode's real geometry (512 px, 12 + 24 blocks, windows of 14 padded 32 -> 42,
 global blocks 2/5/8/11, pos-embed 64 -> 32, rel-pos 127 -> 63 rows, CLIP grid 16 -> 8) with
 narrow widths, for checking `opticspace encode --config` against PyTorch at full depth.
+
+Full size (issue 5's acceptance check, never committed, about 0.8 GB):
+    make_fixtures.py --only full --out /tmp/deepencoder-full [--modes tiny,base]
+writes weights.safetensors: seeded random weights for the real DeepEncoder (SAM ViT-B 768/12/12,
+CLIP-L 1024/24/16, projector 2048 -> 1280, about 401M parameters) with the checkpoint's names,
+shapes and BF16 storage, plus a few language-model tensors the encoder must skip; and per mode
+<mode>/{pixels.npy [1,3,S,S], tokens.npy, sam-features.npy, clip.npy}, computed in f32 from the
+bf16-rounded weights. scripts/encoder-fixtures/verify_full.sh runs it end to end.
 """
 import json
 import math
@@ -139,6 +147,144 @@ def make_weights(cfg, gen):
     # A language-model tensor the encoder must never read.
     w['model.layers.0.self_attn.q_proj.weight'] = randn(8, 8)
     return w
+
+
+# Full-size DeepEncoder (config.ts DEEPENCODER_SAM / DEEPENCODER_CLIP); imageSize set per mode.
+FULL_SEED = 401
+FULL_MODES = {'tiny': 512, 'small': 640, 'base': 1024, 'large': 1280}
+
+
+def full_config(image_size):
+    return dict(
+        imageSize=image_size,
+        sam=dict(patchSize=16, embedDim=768, depth=12, heads=12, mlpDim=3072, windowSize=14, globalBlocks=[2, 5, 8, 11],
+                 nativeGrid=64, neckChannels=256, net2Channels=512, net3Channels=1024, layerNormEps=1e-6),
+        clip=dict(hidden=1024, depth=24, heads=16, mlpDim=4096, nativeGrid=16, layerNormEps=1e-5),
+        projectorDim=1280,
+    )
+
+
+def make_full_weights(gen):
+    """Full-size seeded weights, rounded to bf16 (returned as f32 holding bf16 values).
+
+    Scales keep activations realistic through 12 + 24 blocks: matrices and convs N(0, 1/fan_in),
+    so each branch has about unit gain and attention scores have std ~1 (softmax neither flat
+    nor one-hot); norm weights 1 + N(0, 0.05), biases N(0, 0.02), rel-pos tables N(0, 0.1),
+    position embeddings N(0, 0.3). Also holds four language-model tensors (the real checkpoint's
+    names) that the encoder must never read.
+    """
+    cfg = full_config(1024)
+    sam, clip = cfg['sam'], cfg['clip']
+    w = {}
+
+    def randn(*shape, std):
+        return (torch.randn(*shape, generator=gen, dtype=torch.float32) * std).to(torch.bfloat16).float()
+
+    def put(name, *shape, std, mean=0.0):
+        w[name] = randn(*shape, std=std) if mean == 0.0 else (mean + torch.randn(*shape, generator=gen) * std).to(torch.bfloat16).float()
+
+    def lin(prefix, out_f, in_f):
+        put(prefix + '.weight', out_f, in_f, std=1 / math.sqrt(in_f))
+        put(prefix + '.bias', out_f, std=0.02)
+
+    def norm(prefix, n):
+        put(prefix + '.weight', n, std=0.05, mean=1.0)
+        put(prefix + '.bias', n, std=0.02)
+
+    s = 'model.sam_model.'
+    d, hd, p = sam['embedDim'], sam['embedDim'] // sam['heads'], sam['patchSize']
+    put(s + 'pos_embed', 1, sam['nativeGrid'], sam['nativeGrid'], d, std=0.3)
+    put(s + 'patch_embed.proj.weight', d, 3, p, p, std=1 / math.sqrt(3 * p * p))
+    put(s + 'patch_embed.proj.bias', d, std=0.02)
+    for i in range(sam['depth']):
+        b = f'{s}blocks.{i}.'
+        rows = 2 * sam['nativeGrid'] - 1 if i in sam['globalBlocks'] else 2 * sam['windowSize'] - 1
+        norm(b + 'norm1', d)
+        lin(b + 'attn.qkv', 3 * d, d)
+        lin(b + 'attn.proj', d, d)
+        put(b + 'attn.rel_pos_h', rows, hd, std=0.1)
+        put(b + 'attn.rel_pos_w', rows, hd, std=0.1)
+        norm(b + 'norm2', d)
+        lin(b + 'mlp.lin1', sam['mlpDim'], d)
+        lin(b + 'mlp.lin2', d, sam['mlpDim'])
+    nc = sam['neckChannels']
+    put(s + 'neck.0.weight', nc, d, 1, 1, std=1 / math.sqrt(d))
+    norm(s + 'neck.1', nc)
+    put(s + 'neck.2.weight', nc, nc, 3, 3, std=1 / math.sqrt(9 * nc))
+    norm(s + 'neck.3', nc)
+    put(s + 'net_2.weight', sam['net2Channels'], nc, 3, 3, std=1 / math.sqrt(9 * nc))
+    put(s + 'net_3.weight', sam['net3Channels'], sam['net2Channels'], 3, 3, std=1 / math.sqrt(9 * sam['net2Channels']))
+
+    c = 'model.vision_model.'
+    h = clip['hidden']
+    put(c + 'embeddings.class_embedding', h, std=0.3)
+    put(c + 'embeddings.position_embedding.weight', clip['nativeGrid'] ** 2 + 1, h, std=0.3)
+    put(c + 'embeddings.patch_embedding.weight', h, 3, 14, 14, std=0.02)  # in the checkpoint, unused
+    norm(c + 'pre_layrnorm', h)
+    for i in range(clip['depth']):
+        b = f'{c}transformer.layers.{i}.'
+        norm(b + 'layer_norm1', h)
+        lin(b + 'self_attn.qkv_proj', 3 * h, h)
+        lin(b + 'self_attn.out_proj', h, h)
+        norm(b + 'layer_norm2', h)
+        lin(b + 'mlp.fc1', clip['mlpDim'], h)
+        lin(b + 'mlp.fc2', h, clip['mlpDim'])
+    lin('model.projector.layers', cfg['projectorDim'], h + sam['net3Channels'])
+    put('model.image_newline', cfg['projectorDim'], std=0.3)
+    put('model.view_seperator', cfg['projectorDim'], std=0.3)
+    # Language-model tensors (real names; shapes of DeepSeek-OCR's 1280-wide decoder, vocabulary
+    # cut to keep the file small). NaN-filled: reading any of them would poison the tokens.
+    for name, shape in [('model.layers.0.mlp.up_proj.weight', (6848, 1280)), ('model.embed_tokens.weight', (1024, 1280)),
+                        ('lm_head.weight', (1024, 1280)), ('model.norm.weight', (1280,))]:
+        w[name] = torch.full(shape, float('nan'))
+    return w
+
+
+def write_safetensors_bf16(path, tensors, metadata):
+    """Checkpoint-style safetensors: every tensor BF16, names sorted, __metadata__ first."""
+    header, offset = {'__metadata__': metadata}, 0
+    for name in sorted(tensors):
+        size = tensors[name].numel() * 2
+        header[name] = {'dtype': 'BF16', 'shape': list(tensors[name].shape), 'data_offsets': [offset, offset + size]}
+        offset += size
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * ((8 - len(text) % 8) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(text)))
+        f.write(text)
+        for name in sorted(tensors):
+            bits = tensors[name].contiguous().to(torch.bfloat16).view(torch.int16).numpy()
+            f.write(bits.astype('<i2').tobytes())
+
+
+def make_full(out, modes):
+    import time
+    torch.manual_seed(FULL_SEED)
+    gen = torch.Generator().manual_seed(FULL_SEED)
+    started = time.time()
+    w = make_full_weights(gen)
+    encoder_params = sum(v.numel() for k, v in w.items() if k.startswith(('model.sam_model.', 'model.vision_model.', 'model.projector.', 'model.image_newline', 'model.view_seperator')))
+    os.makedirs(out, exist_ok=True)
+    write_safetensors_bf16(os.path.join(out, 'weights.safetensors'), w, {'format': 'pt'})
+    print(f'full: {len(w)} tensors, {encoder_params} encoder parameters, weights written in {time.time() - started:.1f} s', flush=True)
+    for mode in modes:
+        size = FULL_MODES[mode]
+        cfg = full_config(size)
+        pixel_gen = torch.Generator().manual_seed(FULL_SEED + size)
+        pixels = torch.rand(1, 3, size, size, generator=pixel_gen, dtype=torch.float64).float() * 2 - 1
+        started = time.time()
+        outputs = encode(pixels, w, cfg)
+        target = os.path.join(out, mode)
+        os.makedirs(target, exist_ok=True)
+        with open(os.path.join(target, 'config.json'), 'w') as f:
+            json.dump(cfg, f, indent=2)
+            f.write('\n')
+        np.save(os.path.join(target, 'pixels.npy'), pixels.numpy().astype('<f4'))
+        for key in ('tokens', 'sam-features', 'clip'):
+            np.save(os.path.join(target, key + '.npy'), outputs[key].contiguous().numpy().astype('<f4'))
+        tokens = outputs['tokens']
+        print(f'full/{mode}: {size}x{size} -> tokens {tuple(tokens.shape)}, max |token| {tokens.abs().max().item():.4g}, '
+              f'std {tokens.std().item():.4g}, finite {bool(torch.isfinite(tokens).all())}, torch forward {time.time() - started:.1f} s', flush=True)
 
 
 # ---------------------------------------------------------------- model (own implementation)
@@ -295,8 +441,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--only', help='write only this configuration (also the opt-in ones)')
     parser.add_argument('--out', default=OUT_DIR, help='output folder (default: the committed fixtures)')
+    parser.add_argument('--modes', default='tiny,base', help='with --only full: modes to compute (tiny,small,base,large)')
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    if args.only == 'full':
+        if os.path.abspath(args.out).startswith(ROOT + os.sep):
+            parser.error('--only full writes ~0.8 GB of weights: choose an --out outside the repository')
+        make_full(args.out, [m for m in args.modes.split(',') if m])
+        return
     every = {**CONFIGS, **EXTRA_CONFIGS}
     selected = {args.only: every[args.only]} if args.only else CONFIGS
     for name, cfg in selected.items():

@@ -96,6 +96,7 @@ export async function buildEnergy(
     kmeans(vectors, clusters, {
       seed: stageSeed(params.seed, 2),
       iterations: params.kmeansIterations,
+      tolerance: params.kmeansTolerance,
       sampleSize: params.kmeansSample,
       engine: backend.lloyd,
     }),

@@ -63,11 +63,15 @@ interface IndexState {
 }
 
 /** Picks the backend: 'cpu', 'webgpu' (fails without WebGPU) or 'auto' (WebGPU when available). */
-export async function resolveBackend(choice: BackendChoice, gpu?: GpuContext): Promise<IndexBackend> {
+export async function resolveBackend(
+  choice: BackendChoice,
+  gpu?: GpuContext,
+  openDevice: () => Promise<GpuContext> = () => getDevice(),
+): Promise<IndexBackend> {
   if (choice === 'cpu') return new CpuBackend();
   if (gpu) return new GpuBackend(gpu);
   try {
-    return new GpuBackend(await getDevice());
+    return new GpuBackend(await openDevice());
   } catch (cause) {
     if (choice === 'webgpu') {
       throw new BackendUnavailableError(`backend 'webgpu' was requested but no WebGPU device is available: ${(cause as Error).message}`, { cause });

@@ -171,7 +171,7 @@ export interface KMeansResult {
 export async function kmeans(
   points: Matrix,
   clusters: number,
-  options: { seed: number; iterations: number; sampleSize: number; engine?: CreateLloydEngine },
+  options: { seed: number; iterations: number; sampleSize: number; tolerance?: number; engine?: CreateLloydEngine },
 ): Promise<KMeansResult> {
   const rng = new SeededRandom(options.seed);
   const sample = points.rows > options.sampleSize ? gatherRows(points, sampleRows(points.rows, options.sampleSize, rng)) : points;
@@ -183,7 +183,9 @@ export async function kmeans(
     while (iteration < options.iterations) {
       iteration++;
       const next = await engine.assign();
-      const converged = labels !== null && next.every((label, i) => label === labels![i]);
+      let changed = 0;
+      if (labels !== null) for (let i = 0; i < next.length; i++) if (next[i] !== labels[i]) changed++;
+      const converged = labels !== null && changed <= (options.tolerance ?? 0) * next.length;
       labels = next;
       if (converged) break;
       await engine.update(labels);

@@ -43,6 +43,8 @@ export interface BuildParameters {
   /** Number of k-means clusters X; default clamp(round(sqrt(N)), 2, 1024), never above N. */
   clusters: number | null;
   kmeansIterations: number;
+  /** Lloyd stops when at most this fraction of the points changed cluster (0: only when none did). */
+  kmeansTolerance: number;
   /** k-means (seeding and Lloyd steps) runs on a seeded sample of at most this many items. */
   kmeansSample: number;
   /** Token budget T of the optical compression (null: no compression). */
@@ -73,6 +75,7 @@ export const DEFAULT_BUILD: BuildParameters = {
   projection: { enabled: false, eps: 0.5 },
   clusters: null,
   kmeansIterations: 25,
+  kmeansTolerance: 0.001,
   kmeansSample: 16384,
   opticalTokens: null,
   trimQuantile: 0.1,
@@ -128,6 +131,7 @@ export function resolveBuildParameters(options: BuildOptions = {}): BuildParamet
   range('projection.eps', p.projection.eps, 0, 1, false);
   if (p.clusters !== null) integer('clusters', p.clusters, 1, 1 << 20);
   integer('kmeansIterations', p.kmeansIterations, 1, 10_000);
+  range('kmeansTolerance', p.kmeansTolerance, 0, 1, true);
   integer('kmeansSample', p.kmeansSample, 1, 2 ** 31);
   if (p.opticalTokens !== null) integer('opticalTokens', p.opticalTokens, 1, 1 << 20);
   range('trimQuantile', p.trimQuantile, 0, 1, true, false);

@@ -13,6 +13,6 @@ const embedder: Embedder = normalise ? {
   embedDocuments: async (t) => unit(await base.embedDocuments(t), 128),
   embedQuery: async (t) => unit(await base.embedQuery(t), 128),
 } : base;
-const report = await evaluateDataset(dataset, { embedder, methods: ['cosine','energy','hybrid'], parameters: process.env.PARAMS ? JSON.parse(process.env.PARAMS) : undefined, build: { backend, ...(process.argv[3] ? JSON.parse(process.argv[3]) : {}) } });
+const report = await evaluateDataset(dataset, { embedder, parameters: process.env.PARAMS ? JSON.parse(process.env.PARAMS) : undefined, build: { backend, ...(process.argv[3] ? JSON.parse(process.argv[3]) : {}) } });
 console.log(JSON.stringify(Object.fromEntries(Object.entries(report.results).map(([k, v]) => [k, Math.round(v!['ndcg@10'] * 1000) / 1000]))));
 console.log(JSON.stringify(report.build));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OpticspaceError } from '@opticspace/gpu';
+import { GpuUnavailableError, OpticspaceError } from '@opticspace/gpu';
 import {
+  BackendUnavailableError,
+  resolveBackend,
   DimensionMismatchError,
   EmptyCorpusError,
   EmptyGraphError,
@@ -45,6 +47,14 @@ describe('typed errors', () => {
     await expect(EnergyIndex.build(corpus, { dimension: F, backend: 'cpu', graph: { eps: 3 } })).rejects.toThrow(InvalidParameterError);
     await expect(EnergyIndex.build(corpus, { dimension: F, backend: 'cpu', tau: { fixed: -1 } })).rejects.toThrow(/tau\.fixed/);
     await expect(EnergyIndex.build(corpus, { dimension: F, backend: 'gpu' as 'cpu' })).rejects.toThrow(/'backend' must be one of/);
+  });
+
+  it("without WebGPU, 'auto' falls back to the TS backend and 'webgpu' fails clearly", async () => {
+    const noDevice = () => Promise.reject(new GpuUnavailableError('no adapter'));
+    expect((await resolveBackend('auto', undefined, noDevice)).kind).toBe('cpu');
+    await expect(resolveBackend('webgpu', undefined, noDevice)).rejects.toThrow(BackendUnavailableError);
+    await expect(resolveBackend('webgpu', undefined, noDevice)).rejects.toThrow(/backend 'webgpu' was requested.*no adapter/);
+    expect((await resolveBackend('cpu', undefined, noDevice)).kind).toBe('cpu');
   });
 
   it('a graph with no edges says which parameter to loosen', async () => {

@@ -78,6 +78,14 @@ describe('k-means', () => {
     }
   });
 
+  it('stops when at most `tolerance` of the points changed cluster', async () => {
+    const points = matrix(clusteredVectors(2, 300, 4, 6, 1), 4);
+    const strict = await kmeans(points, 9, { seed: 5, iterations: 50, sampleSize: 10_000, tolerance: 0 });
+    const loose = await kmeans(points, 9, { seed: 5, iterations: 50, sampleSize: 10_000, tolerance: 1 });
+    expect(loose.iterations).toBe(2);
+    expect(strict.iterations).toBeGreaterThan(2);
+  });
+
   it('samples large inputs', async () => {
     const points = matrix(clusteredVectors(2, 500, 4, 3), 4);
     const result = await kmeans(points, 5, { seed: 3, iterations: 5, sampleSize: 100 });

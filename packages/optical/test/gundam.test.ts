@@ -3,6 +3,7 @@ import { InvalidInputError } from '@opticspace/gpu';
 import {
   assembleVisionTokens,
   countTiles,
+  findClosestTileGrid,
   gundamTileGrid,
   gundamTokenCount,
   targetTileGrids,
@@ -37,6 +38,25 @@ describe('count_tiles', () => {
       expect(countTiles(width, height)).toEqual({ columns, rows });
     });
   }
+  it('does not depend on the order of same-count grids (Python iterates a set there), for max crops 6 and 9', () => {
+    // Every exact midpoint between two candidate ratios, at areas below and above every
+    // tie threshold, gives the same grid whichever way same-count grids are ordered.
+    for (const maxCrops of [6, 9]) {
+      const grids = targetTileGrids(2, maxCrops);
+      const reversed = grids.slice().sort((a, b) => a.columns * a.rows - b.columns * b.rows || b.columns - a.columns);
+      for (const g1 of grids) {
+        for (const g2 of grids) {
+          const width = g1.columns * g2.rows + g2.columns * g1.rows;
+          const height = 2 * g1.rows * g2.rows;
+          for (const scale of [1, 7, 40, 400]) {
+            const a = findClosestTileGrid(width * scale, height * scale, grids, 640);
+            const b = findClosestTileGrid(width * scale, height * scale, reversed, 640);
+            expect(a, `${width * scale}x${height * scale}, max ${maxCrops}`).toEqual(b);
+          }
+        }
+      }
+    }
+  });
   it('gives no local crops to images within one tile', () => {
     expect(gundamTileGrid(640, 640)).toEqual({ columns: 1, rows: 1 });
     expect(gundamTileGrid(100, 600)).toEqual({ columns: 1, rows: 1 });

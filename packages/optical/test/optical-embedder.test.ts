@@ -38,6 +38,8 @@ describe('pooling', () => {
   it('rejects bad shapes', () => {
     expect(() => poolTokens(Float32Array.of(1, 2, 3), 2, 'mean')).toThrow(InvalidInputError);
     expect(() => poolTokens(tokens, 2, 'mean', [])).toThrow(/zero tokens/);
+    expect(() => poolTokens(tokens, 2, 'mean', [3])).toThrow(/row 3 is outside \[0, 3\)/);
+    expect(() => poolTokens(Float32Array.of(1, Number.NaN), 2, 'salience')).toThrow(/token 0 value 1 is NaN/);
     expect(Array.from(normalizeL2(Float32Array.of(3, 4)))).toEqual([0.6000000238418579, 0.800000011920929]);
   });
 });

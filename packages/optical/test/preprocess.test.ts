@@ -113,5 +113,7 @@ describe('prepareImage per mode', () => {
   it('rejects empty images', () => {
     expect(() => prepareImage({ width: 0, height: 5, data: new Uint8Array(0) }, 'base')).toThrow(InvalidInputError);
     expect(() => prepareImage(wide, 'huge' as never)).toThrow(/unknown resolution mode 'huge'/);
+    expect(() => prepareImage({ width: 4, height: 4, data: new Uint8Array(47) }, 'tiny')).toThrow(/48 bytes \(4 x 4 x 3 RGB\), got 47/);
+    expect(() => resizeBicubic(wide, 0, 10)).toThrow(/resize target size must be positive/);
   });
 });

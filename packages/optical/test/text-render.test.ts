@@ -67,12 +67,16 @@ describe('rendering with @napi-rs/canvas', async () => {
     expect(dark).toBeGreaterThan(50);
     // Ink lies only inside the text line: nothing above the first line's top.
     const top = page.geometry.firstBaseline - page.geometry.fontSize;
-    for (let y = 0; y < top - 2; y++) for (let x = 0; x < 512; x++) expect(page.image.data[(y * 512 + x) * 4]).toBe(255);
+    let inkAbove = 0;
+    for (let y = 0; y < top - 2; y++) for (let x = 0; x < 512; x++) if (page.image.data[(y * 512 + x) * 4] !== 255) inkAbove++;
+    expect(inkAbove).toBe(0);
   });
   it('supersampled pages use 17 grey levels; canvas pages keep the canvas antialiasing', () => {
     const levels = new Set(Array.from({ length: 17 }, (_, c) => Math.round(255 - (255 * c) / 16)));
     const supersampled = renderTextPage('Grey levels', { mode: 'tiny' }, factory).image.data;
-    for (let i = 0; i < supersampled.length; i += 4) expect(levels.has(supersampled[i])).toBe(true);
+    let offLevel = 0;
+    for (let i = 0; i < supersampled.length; i += 4) if (!levels.has(supersampled[i])) offLevel++;
+    expect(offLevel).toBe(0);
     const canvas = renderTextPage('Grey levels', { mode: 'tiny', rasterization: 'canvas' }, factory).image.data;
     const canvasLevels = new Set<number>();
     for (let i = 0; i < canvas.length; i += 4) canvasLevels.add(canvas[i]);

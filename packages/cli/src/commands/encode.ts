@@ -1,11 +1,14 @@
 /**
- * `opticspace encode`: DeepEncoder tokens for one global view from a checkpoint and pixels.
+ * `opticspace encode`: DeepEncoder tokens from a checkpoint and either normalised pixels (one
+ * global view) or an image file (preprocessed as DeepSeek-OCR does, Gundam crops included).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { getDevice } from '@opticspace/gpu';
 import {
   FileWeightSource,
   MODE_IMAGE_SIZE,
+  SafetensorsReader,
+  loadEncoderWeights,
   encoderConfigForMode,
   encoderGeometry,
   openDeepEncoder,
@@ -15,15 +18,19 @@ import {
   type EncoderConfig,
   type EncoderMode,
 } from '@opticspace/encoder';
+import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
 
 export const usage = `encode: DeepSeek-OCR DeepEncoder tokens for one global view (WebGPU)
 
 usage: opticspace encode --weights FILE.safetensors --pixels FILE.npy --mode tiny|small|base|large --out TOKENS.npy
                          [--f16] [--dump-sam F.npy] [--dump-clip F.npy] [--config CONFIG.json]
+       opticspace encode --weights FILE.safetensors --image PAGE.png|jpg --mode tiny|small|base|large|gundam --out TOKENS.npy [--f16]
 
   --weights    safetensors checkpoint holding model.sam_model.*, model.vision_model.*,
                model.projector.*, model.image_newline, model.view_seperator (only these are read)
+  --image      PNG or JPEG, preprocessed like DeepSeek-OCR's image_process.py (resize/pad per mode;
+               gundam: 640 local crops + 1024 global view, tokens local, global, separator)
   --pixels     float32 .npy, [3,S,S] or [1,3,S,S], normalised to [-1, 1] (mean 0.5, std 0.5);
                S = 512 tiny, 640 small, 1024 base, 1280 large
   --mode       input size / native-resolution mode (default base)
@@ -36,7 +43,8 @@ usage: opticspace encode --weights FILE.safetensors --pixels FILE.npy --mode tin
 const spec = {
   weights: { type: 'string' },
   pixels: { type: 'string' },
-  mode: { type: 'string', choices: Object.keys(MODE_IMAGE_SIZE), default: 'base' },
+  image: { type: 'string' },
+  mode: { type: 'string', choices: [...Object.keys(MODE_IMAGE_SIZE), 'gundam'], default: 'base' },
   out: { type: 'string' },
   f16: { type: 'boolean' },
   dumpSam: { type: 'string' },
@@ -47,9 +55,12 @@ const spec = {
 export function run(argv: string[]): Promise<number> {
   return withUsage(usage, async () => {
     const { options } = parseArgs(argv, spec);
-    for (const name of ['weights', 'pixels', 'out'] as const) {
+    for (const name of ['weights', 'out'] as const) {
       if (!options[name]) throw new UsageError(`--${name} is required`);
     }
+    if (!options.pixels === !options.image) throw new UsageError('give exactly one of --pixels or --image');
+    if (options.image) return encodeImage(options.image, options.weights!, options.out!, options.mode as ResolutionModeName, options);
+    if (options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
     const config: EncoderConfig = options.config
       ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
       : encoderConfigForMode(options.mode as EncoderMode);
@@ -80,4 +91,40 @@ export function run(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/** `--image`: decode, preprocess (views + token layout), encode every view, lay tokens out. */
+async function encodeImage(
+  imagePath: string,
+  weightsPath: string,
+  outPath: string,
+  mode: ResolutionModeName,
+  options: { f16?: boolean; config?: string },
+): Promise<number> {
+  const prepared = prepareImage(await decodeImage(new Uint8Array(await readFile(imagePath))), mode);
+  // Gundam's views are 640 crops and a 1024 global view: load the Base-size weights once.
+  const config: EncoderConfig = options.config
+    ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
+    : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
+  const ctx = await getDevice();
+  const source = await FileWeightSource.open(weightsPath);
+  const started = performance.now();
+  let weights;
+  try {
+    weights = await loadEncoderWeights(await SafetensorsReader.open(source), config);
+  } finally {
+    await source.close();
+  }
+  const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
+  try {
+    const encoded = await encodePreparedImage(prepared, viewEncoder);
+    await writeFile(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
+    console.log(
+      `encoded ${imagePath} (${mode}: ${prepared.crops.length} local crops + global view) -> ${prepared.layout.total} tokens x ${encoded.dims} ` +
+        `on ${ctx.adapterName} in ${((performance.now() - started) / 1000).toFixed(2)} s -> ${outPath}`,
+    );
+  } finally {
+    viewEncoder.dispose();
+  }
+  return 0;
 }

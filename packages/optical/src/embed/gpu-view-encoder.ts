@@ -2,20 +2,19 @@ import { DeepEncoderGpu, type EncoderWeights, type StorageType } from '@opticspa
 import type { GpuContext } from '@opticspace/gpu';
 import type { ViewEncoder } from './view-encoder';
 import { globalViewFeatures } from './global-view-features';
-import { weightsForViewSize } from './reference-view-encoder';
 
 export interface GpuViewEncoder extends ViewEncoder {
   dispose(): void;
 }
 
 /**
- * A ViewEncoder on the encoder package's WebGPU DeepEncoder. One GPU encoder is created
- * per view size on first use (Gundam needs two: 640 crops and the 1024 global view); each
- * holds its own copy of the weights on the GPU until `dispose()`.
+ * A ViewEncoder on the encoder package's WebGPU DeepEncoder. The weights are uploaded once;
+ * each further view size (Gundam: 640 crops beside the 1024 global view) gets an encoder
+ * from `withImageSize`, which shares every size-independent tensor on the GPU.
  */
 export function gpuViewEncoder(ctx: GpuContext, weights: EncoderWeights, dtype: StorageType = 'f32'): GpuViewEncoder {
-  const forSize = weightsForViewSize(weights);
   const encoders = new Map<number, DeepEncoderGpu>();
+  let first: DeepEncoderGpu | null = null;
   const dims = weights.config.projectorDim;
   return {
     dims,
@@ -24,14 +23,17 @@ export function gpuViewEncoder(ctx: GpuContext, weights: EncoderWeights, dtype: 
     async encodeView(pixels: Float32Array, size: number): Promise<Float32Array> {
       let encoder = encoders.get(size);
       if (!encoder) {
-        encoder = DeepEncoderGpu.create(ctx, forSize(size), dtype);
+        first ??= DeepEncoderGpu.create(ctx, weights, dtype);
+        encoder = size === first.config.imageSize ? first : first.withImageSize(size);
         encoders.set(size, encoder);
       }
       return globalViewFeatures((await encoder.encode(pixels)).tokens, dims);
     },
     dispose() {
       for (const encoder of encoders.values()) encoder.dispose();
+      if (first && !encoders.has(first.config.imageSize)) first.dispose();
       encoders.clear();
+      first = null;
     },
   };
 }

@@ -22,8 +22,15 @@ export function poolTokens(tokens: Float32Array, dims: number, pooling: PoolingN
   if (!Number.isInteger(dims) || dims < 1 || tokens.length % dims !== 0) {
     throw new InvalidInputError(`tokens have ${tokens.length} values, not a multiple of dims ${dims}`);
   }
-  const selected = rows ?? Array.from({ length: tokens.length / dims }, (_, i) => i);
+  const count = tokens.length / dims;
+  const selected = rows ?? Array.from({ length: count }, (_, i) => i);
   if (selected.length === 0) throw new InvalidInputError('cannot pool zero tokens');
+  for (const row of selected) {
+    if (!Number.isInteger(row) || row < 0 || row >= count) throw new InvalidInputError(`token row ${row} is outside [0, ${count})`);
+    for (let d = 0; d < dims; d++) {
+      if (!Number.isFinite(tokens[row * dims + d])) throw new InvalidInputError(`token ${row} value ${d} is ${tokens[row * dims + d]}; expected finite values`);
+    }
+  }
   const mean = new Float64Array(dims);
   for (const row of selected) for (let d = 0; d < dims; d++) mean[d] += tokens[row * dims + d];
   for (let d = 0; d < dims; d++) mean[d] /= selected.length;

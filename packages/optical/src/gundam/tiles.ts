@@ -8,9 +8,10 @@ export interface TileGrid {
 
 /**
  * Candidate grids of image_process.py: every (i, j) with min <= i * j <= max, ordered by
- * tile count. Python sorts a set, so grids with the same count come in set-iteration
- * order; with the default 2..6 range no two same-count grids can tie on aspect distance
- * (their ratios r and 1/r are never the closest pair), so we order them by (count, i, j).
+ * tile count. Python sorts a set, so same-count grids come in set-iteration order (e.g.
+ * (3, 1) before (1, 3)); we order them by columns. The choice cannot change the result for
+ * max 6 or 9: same-count grids never tie as the nearest ratio (tested over every exact
+ * midpoint between candidate ratios in test/gundam.test.ts).
  */
 export function targetTileGrids(minCrops: number, maxCrops: number): TileGrid[] {
   if (!Number.isInteger(minCrops) || !Number.isInteger(maxCrops) || minCrops < 1 || maxCrops < minCrops) {

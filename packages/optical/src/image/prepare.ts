@@ -1,6 +1,6 @@
 import { resolutionMode, type ResolutionMode, type ResolutionModeName } from '../modes';
 import { hasLocalCrops, visionTokenLayout, type VisionTokenLayout } from '../gundam/token-layout';
-import { checkImageSize, cropImage, type RgbImage } from './rgb-image';
+import { checkRgbImage, cropImage, type RgbImage } from './rgb-image';
 import { resizeBicubic } from './resample';
 import { padToSize } from './pad';
 import { normalizeImage } from './normalize';
@@ -51,7 +51,7 @@ export function localCrops(image: RgbImage, columns: number, rows: number, tileS
 
 /** Preprocesses one RGB image for the encoder in the given mode (views + token layout). */
 export function prepareImage(image: RgbImage, mode: ResolutionModeName | ResolutionMode): PreparedImage {
-  checkImageSize(image.width, image.height);
+  checkRgbImage(image);
   const m = resolutionMode(mode);
   const layout = visionTokenLayout(image.width, image.height, m);
   const globalImage = globalView(image, m);

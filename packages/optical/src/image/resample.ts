@@ -1,4 +1,4 @@
-import { checkImageSize, type RgbImage } from './rgb-image';
+import { checkImageSize, checkRgbImage, type RgbImage } from './rgb-image';
 
 /**
  * Bicubic resize with Pillow's exact arithmetic (libImaging/Resample.c, 8 bits per
@@ -136,6 +136,7 @@ function resampleVertical(image: RgbImage, c: ResampleCoefficients, rowShift: nu
 
 /** PIL `image.resize((width, height))` with the default BICUBIC filter. */
 export function resizeBicubic(image: RgbImage, width: number, height: number): RgbImage {
+  checkRgbImage(image, 'resize source');
   checkImageSize(width, height, 'resize target');
   if (width === image.width && height === image.height) {
     return { width, height, data: image.data.slice() };

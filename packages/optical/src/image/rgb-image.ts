@@ -21,6 +21,17 @@ export function checkImageSize(width: number, height: number, what = 'image'): v
   }
 }
 
+/** Checks an RGB image's size and that its data holds exactly width x height x 3 bytes. */
+export function checkRgbImage(image: RgbImage, what = 'image'): void {
+  if (!image || typeof image !== 'object') throw new InvalidInputError(`${what} must be an RgbImage, got ${image === null ? 'null' : typeof image}`);
+  checkImageSize(image.width, image.height, what);
+  if (!(image.data instanceof Uint8Array) || image.data.length !== image.width * image.height * 3) {
+    throw new InvalidInputError(
+      `${what} data must be a Uint8Array of ${image.width * image.height * 3} bytes (${image.width} x ${image.height} x 3 RGB), got ${image.data?.length ?? 'none'}`,
+    );
+  }
+}
+
 export function createRgbImage(width: number, height: number, fill: readonly [number, number, number] = [0, 0, 0]): RgbImage {
   checkImageSize(width, height);
   const data = new Uint8Array(width * height * 3);
