@@ -146,7 +146,12 @@ describe('demo on WebGPU (SwiftShader)', () => {
     expect(reloaded.builds).toBe(0);
     expect(reloaded.summary!.loadedFromStorage).toBe(true);
     expect(reloaded.summary!.documents).toBe(summary.documents);
-    await checkExamples(page);
+    const reloadedRankings: Rankings = new Map();
+    await checkExamples(page, reloadedRankings);
+    // The saved index answers exactly as the one that was built (same bytes, same backend).
+    for (const [query, byMethod] of webgpuRankings) {
+      for (const method of ['energy', 'cosine']) expect(reloadedRankings.get(query)![method], `${query} ${method} after reload`).toEqual(byMethod[method]);
+    }
     await screenshot(page, 'demo-reloaded');
     expect(errors).toEqual([]);
     await page.close();

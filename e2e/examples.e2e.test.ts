@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -81,7 +82,8 @@ describe('examples', () => {
       const files = packed.files.map((file) => file.path);
       expect(files, name).toContain('dist/index.js');
       expect(files, name).toContain('dist/index.d.ts');
-      expect(files.filter((path) => path !== 'package.json' && !path.startsWith('dist/')), name).toEqual([]);
+      // npm always adds package.json and a README/LICENSE/CHANGELOG when there is one.
+      expect(files.filter((path) => !/^(package\.json|(README|LICENSE|CHANGELOG)(\.md)?)$/i.test(path) && !path.startsWith('dist/')), name).toEqual([]);
       expect(files.filter((path) => /(^|\/)(test|fixtures?)\/|\.test\.|\.wgsl$|(?<!\.d)\.ts$/.test(path)), name).toEqual([]);
       // Declarations resolve on their own: no `?raw` shader imports, no paths into src/.
       for (const path of files.filter((file) => file.endsWith('.d.ts'))) {
@@ -137,5 +139,33 @@ describe('examples', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
-});
 
+  it("the demo's production build runs from a static server", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'opticspace-demo-'));
+    try {
+      await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+      expect(existsSync(join(outDir, 'cve-corpus.json'))).toBe(true);
+      expect(existsSync(join(outDir, 'kernels.html'))).toBe(true);
+      const site = await serveStatic(outDir + sep);
+      const page = await browser.newPage();
+      const errors = watchConsole(page);
+      try {
+        await page.goto(`${site.url}index.html`);
+        await page.waitForFunction(() => window.__demo?.state === 'ready' || window.__demo?.state === 'error', undefined, { timeout: 120_000 });
+        expect(await page.evaluate(() => [window.__demo.state, window.__demo.summary?.backend.kind, window.__demo.summary?.documents])).toEqual([
+          'ready',
+          'webgpu',
+          JSON.parse(readFileSync(join(outDir, 'cve-corpus.json'), 'utf8')).documents.length,
+        ]);
+        await page.getByRole('button', { name: 'SQL injection in login endpoint', exact: true }).click();
+        await page.waitForFunction(() => window.__demo.lastSearch?.ids.cosine.length === 10, undefined, { timeout: 30_000 });
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        await new Promise((done) => site.server.close(done));
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});

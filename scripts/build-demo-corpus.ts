@@ -52,11 +52,14 @@ export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH): Promise<nu
   return documents.length;
 }
 
-/** Vite plugin: (re)builds the corpus before the dev server or a build starts, when stale. */
-export function demoCorpusPlugin(): { name: string; buildStart(): void } {
+/**
+ * Vite plugin: (re)builds the corpus when stale, as soon as the config is resolved: before the
+ * dev server lists the public directory and before a build copies it.
+ */
+export function demoCorpusPlugin(): { name: string; configResolved(): void } {
   return {
     name: 'opticspace:demo-corpus',
-    buildStart() {
+    configResolved() {
       if (!isStale()) return;
       const started = Date.now();
       const result = spawnSync(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), fileURLToPath(import.meta.url)], {

@@ -17,11 +17,22 @@ export interface DemoDocument {
   labels?: string[];
 }
 
+/** A query with known relevant documents (the CVE corpus's three seed queries). */
+export interface JudgedQuery {
+  id: string;
+  text: string;
+  /** Why these documents are relevant, in words. */
+  why?: string;
+  /** Document id -> grade (2 listed under the query's CWE, 1 under a descendant CWE). */
+  relevant: Record<string, number>;
+}
+
 export interface DemoCorpus {
   name: string;
   /** Where it came from, in words ("CWE Observed_Examples via cwe-sdk 1.1.19"). */
   source: string;
   documents: DemoDocument[];
+  examples?: JudgedQuery[];
 }
 
 /** Limits that keep a dropped corpus inside what one tab can index. */
@@ -50,7 +61,10 @@ export function parseCorpusJson(text: string, source: string): DemoCorpus {
     }
   });
   if (corpus.documents.length === 0) throw new InvalidInputError(`${source}: the corpus has no documents`);
-  return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents };
+  const examples = Array.isArray(corpus.examples)
+    ? corpus.examples.filter((example) => typeof example?.text === 'string' && typeof example.relevant === 'object' && example.relevant !== null)
+    : undefined;
+  return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents, examples };
 }
 
 export async function fetchCveCorpus(url = CVE_CORPUS_URL): Promise<DemoCorpus> {

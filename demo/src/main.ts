@@ -7,7 +7,7 @@ import type { SearchMethod } from '@opticspace/index';
 import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
 import type { BuildSettings, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
-import { formatBytes, formatMs, StageList } from './progress';
+import { formatBytes, formatMs, StageList, stageLabel } from './progress';
 import { renderReport, type ReportEntries } from './report';
 import { renderHits } from './results';
 import { forgetSavedIndex, readSavedIndex, saveIndex } from './saved-index';
@@ -78,6 +78,14 @@ const METHOD_TITLES: Record<SearchMethod, string> = {
   lambdaAware: 'Lambda-aware',
   hybrid: 'Hybrid',
   cosine: 'Cosine',
+};
+const METHOD_HELP: Record<SearchMethod, string> = {
+  energy:
+    'Energy: distance between spectral signatures (taumode λ, dispersion G and the Dirichlet energy of the difference over the ' +
+    'energy graph); lower is closer. On its own it is a weak relevance signal; it shines as a re-ranking term (hybrid).',
+  lambdaAware: 'Lambda-aware: alpha × cosine + (1 − alpha) × λ proximity; higher is better.',
+  hybrid: 'Hybrid: cosine picks the top M candidates, the energy distance re-ranks them; lower is closer.',
+  cosine: '',
 };
 const SCORE_NAMES: Record<SearchMethod, string> = { energy: 'distance', hybrid: 'distance', lambdaAware: 'score', cosine: 'cos' };
 
@@ -150,7 +158,17 @@ function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
   }
 }
 
+/** The example buttons explain which CWE answers them when the corpus knows. */
+function describeExamples(current: DemoCorpus): void {
+  for (const button of ui.examples) {
+    const judged = current.examples?.find((example) => example.text === button.dataset.query);
+    if (judged?.why) button.title = judged.why;
+    else button.removeAttribute('title');
+  }
+}
+
 function describeCorpus(current: DemoCorpus, note = ''): void {
+  describeExamples(current);
   const labels = new Set(current.documents.flatMap((d) => d.labels ?? (d.label ? [d.label] : []))).size;
   ui.corpusSummary.textContent =
     `${current.name}: ${current.documents.length.toLocaleString()} documents` +
@@ -175,11 +193,10 @@ function reportEntries(s: EngineSummary, pageMs: number | undefined): ReportEntr
     ['seed', r.seed],
   ];
   if (s.loadedFromStorage) entries.push(['loaded from storage', `${formatMs(s.indexMs)} (no rebuild)`]);
-  else {
-    entries.push(['embed (fit + documents)', formatMs(s.embedMs)]);
-    for (const [stage, ms] of Object.entries(r.timings)) entries.push([`  ${stage}`, formatMs(ms ?? 0)]);
-    entries.push(['index build total', formatMs(s.indexMs)]);
-  }
+  else entries.push(['embed (fit + documents)', formatMs(s.embedMs)]);
+  // Stage times of the build (for a loaded index: of the build that made it).
+  for (const [stage, ms] of Object.entries(r.timings)) entries.push([stageLabel(stage), formatMs(ms ?? 0)]);
+  entries.push(['index build total', formatMs(r.totalMs)]);
   if (pageMs !== undefined) entries.push(['ready after', formatMs(pageMs)]);
   entries.push(['index size', formatBytes(s.indexBytes)], ['embedder size', formatBytes(s.embedderBytes)]);
   return entries;
@@ -254,19 +271,24 @@ async function runSearch(query: string): Promise<void> {
   try {
     const response = await engine.search(query, [method, 'cosine'], searchSettings());
     const [primary, cosine] = response.results;
+    const judged = corpus.examples?.find((example) => example.text === query.trim());
+    const relevantCount = (hits: Array<{ index: number }>): string =>
+      judged ? ` · ${hits.filter((h) => (judged.relevant[corpus!.documents[h.index].id] ?? 0) > 0).length}/${hits.length} relevant` : '';
     const lambdaOf = (index: number): number => summary!.lambda[index];
     const primaryIds = new Set(primary.hits.map((h) => h.index));
     const cosineIds = new Set(cosine.hits.map((h) => h.index));
     ui.energyTitle.textContent = METHOD_TITLES[method];
-    ui.energyLatency.textContent = `${formatMs(primary.searchMs + response.embedMs)} · query λ ${response.queryLambda.toFixed(3)}`;
-    ui.cosineLatency.textContent = formatMs(cosine.searchMs + response.embedMs);
+    ui.energyLatency.textContent = `${formatMs(primary.searchMs + response.embedMs)} · query λ ${response.queryLambda.toFixed(3)}${relevantCount(primary.hits)}`;
+    ui.cosineLatency.textContent = `${formatMs(cosine.searchMs + response.embedMs)}${relevantCount(cosine.hits)}`;
     renderHits(ui.energyResults, primary.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
       scoreName: SCORE_NAMES[method],
       otherIds: cosineIds,
+      relevance: judged?.relevant,
     });
     renderHits(ui.cosineResults, cosine.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
       scoreName: SCORE_NAMES.cosine,
       otherIds: primaryIds,
+      relevance: judged?.relevant,
     });
     const ids = (hits: Array<{ index: number }>) =>
       hits.map((h) => {
@@ -347,7 +369,15 @@ ui.searchForm.addEventListener('submit', (event) => {
   event.preventDefault();
   void runSearch(ui.query.value);
 });
-ui.method.addEventListener('change', () => void runSearch(ui.query.value));
+const methodHelp = $<HTMLParagraphElement>('#method-help');
+const showMethodHelp = (): void => {
+  methodHelp.textContent = METHOD_HELP[ui.method.value as SearchMethod];
+};
+showMethodHelp();
+ui.method.addEventListener('change', () => {
+  showMethodHelp();
+  void runSearch(ui.query.value);
+});
 for (const button of ui.examples) {
   button.addEventListener('click', () => {
     ui.query.value = button.dataset.query!;

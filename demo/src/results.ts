@@ -1,4 +1,7 @@
-/** Renders one ranked list: id, label (CWE), snippet with matched terms, score and lambda. */
+/**
+ * Renders one ranked list: id, labels (CWE), snippet with matched terms, score and lambda, and
+ * for a query with known answers (the seed queries) whether each hit is relevant.
+ */
 import type { DemoDocument } from './corpus';
 import { escapeHtml, highlightSnippet } from './highlight';
 
@@ -19,7 +22,7 @@ export function renderHits(
   hits: readonly RankedHit[],
   documents: readonly DemoDocument[],
   query: string,
-  options: { scoreName: string; otherIds: ReadonlySet<number> },
+  options: { scoreName: string; otherIds: ReadonlySet<number>; relevance?: Readonly<Record<string, number>> },
 ): void {
   if (hits.length === 0) {
     list.innerHTML = '<li class="muted">No results.</li>';
@@ -39,12 +42,16 @@ export function renderHits(
         )
         .join('');
       const shared = options.otherIds.has(hit.index);
+      const grade = options.relevance?.[document.id] ?? 0;
+      const judged = options.relevance
+        ? `<span class="judged grade-${grade}">${grade === 2 ? 'relevant' : grade === 1 ? 'related CWE' : 'not judged relevant'}</span>`
+        : '';
       const lambda = hit.lambda === null ? '' : ` · λ ${hit.lambda.toFixed(3)}`;
       return (
         `<li data-id="${escapeHtml(document.id)}" data-labels="${escapeHtml(labels.join(' '))}"${shared ? ' class="shared" title="also in the other list"' : ''}>` +
         `<div class="hit-head"><span class="hit-id">${escapeHtml(document.id)}</span>${label}` +
         `<button type="button" class="hit-page" data-index="${hit.index}" aria-label="Show ${escapeHtml(document.id)} as a page image">page</button>` +
-        `<span class="hit-scores">${options.scoreName} ${formatScore(hit.score)}${lambda}</span></div>` +
+        `<span class="hit-scores">${options.scoreName} ${formatScore(hit.score)}${lambda}</span>${judged}</div>` +
         (document.title && document.title !== document.id ? `<div class="hit-title">${escapeHtml(document.title)}</div>` : '') +
         `<p class="hit-snippet">${snippet.html}</p></li>`
       );

@@ -41,11 +41,13 @@ function keepDawnImportComputed(): Plugin {
 /** Adds `.js` (or `/index.js`) to extensionless relative specifiers in a declaration file. */
 export function addDeclarationExtensions(text: string, declarationPath: string, sourceDir: string, outDir: string): string {
   const sourceFileDir = join(sourceDir, relative(outDir, dirname(declarationPath)));
-  return text.replace(/((?:from\s+|import\s*\(\s*|import\s+)['"])(\.{1,2}\/[^'"]+?)(['"])/g, (whole, head: string, specifier: string, tail: string) => {
+  // Relative specifiers: './x', '../x', and the bare '.' / '..' that tsc writes for an index.
+  return text.replace(/((?:from\s+|import\s*\(\s*|import\s+)['"])(\.{1,2}(?:\/[^'"]*)?)(['"])/g, (whole, head: string, specifier: string, tail: string) => {
     if (/\.(js|mjs|cjs|json)$/.test(specifier)) return whole;
     const target = resolve(sourceFileDir, specifier);
-    if (existsSync(`${target}.ts`)) return `${head}${specifier}.js${tail}`;
-    if (existsSync(join(target, 'index.ts'))) return `${head}${specifier}/index.js${tail}`;
+    const base = specifier.replace(/\/$/, '');
+    if (existsSync(`${target}.ts`)) return `${head}${base}.js${tail}`;
+    if (existsSync(join(target, 'index.ts'))) return `${head}${base}/index.js${tail}`;
     return whole;
   });
 }

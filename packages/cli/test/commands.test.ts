@@ -60,7 +60,7 @@ describe('opticspace eval', () => {
     expect(await evalCommand.run(['--dims', '8'])).toBe(2);
     expect(stderr.join('\n')).toMatch(/--dataset DIR is required[\s\S]*opticspace eval --dataset DIR/);
     expect(await evalCommand.run(['--dataset', datasetDirectory, '--methods', 'cosine,dense'])).toBe(2);
-    expect(stderr.join('\n')).toMatch(/--methods expects one of cosine, lambdaAware, energy, hybrid, bm25, got 'dense'/);
+    expect(stderr.join('\n')).toMatch(/--methods expects one of cosine, lambdaAware, energy, hybrid, blend, bm25, got 'dense'/);
   }, 30_000);
 
   it('reports a malformed corpus line with its number', async () => {

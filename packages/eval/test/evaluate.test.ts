@@ -8,6 +8,7 @@ import {
   parseMethods,
   rankWithBm25,
   rankWithIndex,
+  rankWithBlend,
   DEFAULT_METHOD_PARAMETERS,
   METRIC_NAMES,
 } from '../src/index';
@@ -22,6 +23,8 @@ describe('evaluateDataset', () => {
     expect(report.queries).toBe(8);
     expect(report.evaluatedQueries).toBe(8);
     expect(Object.keys(report.results)).toEqual(['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25']);
+    // 'blend' runs only when asked for.
+    expect((await evaluateDataset(dataset, { dims: 8, seed: 3, build, methods: ['blend'] })).results.blend!['ndcg@10']).toBeGreaterThan(0);
     for (const metrics of Object.values(report.results)) {
       expect(Object.keys(metrics!)).toEqual([...METRIC_NAMES]);
       for (const value of Object.values(metrics!)) {
@@ -45,6 +48,23 @@ describe('evaluateDataset', () => {
     expect(meanMetrics(rankWithBm25(dataset), dataset.qrels, ids).metrics).toEqual(report.results.bm25);
     expect(report.build!.backend).toBe('cpu');
     expect(report.timings.buildMs).toBeGreaterThan(0);
+  });
+
+  it('blend with beta 0 ranks exactly as cosine; with beta > 0 it moves toward the energy ranking', async () => {
+    const dataset = tinyDataset();
+    const embedded = await embedDataset(dataset, new LexicalEmbedder({ dims: 8, seed: 3 }));
+    const index = await EnergyIndex.build(embedded.documents, { seed: 3, backend: 'cpu', dimension: 8 });
+    try {
+      const cosine = await rankWithIndex(index, dataset, embedded.queries, 'cosine', DEFAULT_METHOD_PARAMETERS);
+      const blendZero = await rankWithBlend(index, dataset, embedded.queries, { ...DEFAULT_METHOD_PARAMETERS, blendBeta: 0 });
+      expect(blendZero).toEqual(cosine);
+      // A huge beta leaves only the energy distance: the first hit is the energy method's first hit.
+      const energy = await rankWithIndex(index, dataset, embedded.queries, 'energy', DEFAULT_METHOD_PARAMETERS);
+      const blendHuge = await rankWithBlend(index, dataset, embedded.queries, { ...DEFAULT_METHOD_PARAMETERS, blendBeta: 1e6 });
+      for (const query of dataset.queries) expect(blendHuge.get(query.id)![0]).toBe(energy.get(query.id)![0]);
+    } finally {
+      index.dispose();
+    }
   });
 
   it('runs BM25 alone without building an index, and rejects unknown methods', async () => {

@@ -3,7 +3,7 @@
  * Stages call these few heavy operations; everything else is shared TS code, so the two
  * backends differ only in the kernels they run.
  */
-import type { FeatureGraph, ProfileCosines } from './feature-graph';
+import type { FeatureGraph, FindProfileNeighbours } from './feature-graph';
 import type { CreateLloydEngine } from './kmeans';
 import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
@@ -33,7 +33,8 @@ export interface IndexBackend {
   project(items: Matrix, projection: Matrix): Promise<Matrix>;
   /** The k-means Lloyd iteration bound to the (sampled) points. */
   lloyd: CreateLloydEngine;
-  profileCosines: ProfileCosines;
+  /** Profile cosines (one GEMM) and the exact kNN of every feature. */
+  profileNeighbours: FindProfileNeighbours;
   diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix>;
   rowEnergies(rows: Matrix, graph: FeatureGraph): Promise<RowEnergies>;
   residentItems(vectors: Matrix): Promise<ResidentItems>;

@@ -109,7 +109,7 @@ export async function buildEnergy(
   );
   // 4. Bootstrap feature Laplacian L0.
   const bootstrap = await stage('bootstrapGraph', () =>
-    buildFeatureGraph(tokens, params.graph, 'bootstrap feature graph L0', backend.profileCosines),
+    buildFeatureGraph(tokens, params.graph, 'bootstrap feature graph L0', backend.profileNeighbours),
   );
   let energyGraph = bootstrap;
   let subCentroids = tokens;
@@ -126,7 +126,7 @@ export async function buildEnergy(
     splits = split.split.length;
     splitThreshold = Number.isFinite(split.threshold) ? split.threshold : null;
     // 7. Energy Laplacian Le over the sub-centroids.
-    energyGraph = await stage('energyGraph', () => buildFeatureGraph(subCentroids, params.graph, 'energy graph Le', backend.profileCosines));
+    energyGraph = await stage('energyGraph', () => buildFeatureGraph(subCentroids, params.graph, 'energy graph Le', backend.profileNeighbours));
   }
   // 8. Per-item signatures, computed where the items stay for search.
   const resident = await stage('upload', () => backend.residentItems(vectors));

@@ -9,8 +9,16 @@ import { EmptyGraphError } from './errors';
 import type { Matrix } from './matrix';
 import type { GraphParameters } from './params';
 
-/** Every profile cosine: [F', F'] from the [X, F'] centroid matrix. */
-export type ProfileCosines = (centroids: Matrix) => Promise<Matrix>;
+/**
+ * The exact kNN of the profiles: for every feature its `perFeature` = min(topk, F' - 1) most
+ * similar other features, [F', perFeature] row-major, cosine descending, ties to the lower index.
+ */
+export interface ProfileNeighbours {
+  neighbours: Uint32Array;
+  perFeature: number;
+}
+
+export type FindProfileNeighbours = (centroids: Matrix, topk: number) => Promise<ProfileNeighbours>;
 
 export interface FeatureGraph {
   features: number;
@@ -56,34 +64,66 @@ export function edgeWeight(distance: number, sigma: number, p: number): number {
   return 1 / (1 + Math.pow(Math.max(0, distance) / sigma, p));
 }
 
-/** kNN + threshold + weights + union from a [F', F'] cosine matrix. */
-export function graphFromCosines(cosines: Matrix, graph: GraphParameters): FeatureGraph {
+/** TS reference of the kNN: every cosine (one GEMM), then an exact top-k per row. */
+export async function profileNeighboursReference(centroids: Matrix, topk: number): Promise<ProfileNeighbours> {
+  return neighboursFromCosines(await profileCosinesReference(centroids), topk);
+}
+
+export function neighboursFromCosines(cosines: Matrix, topk: number): ProfileNeighbours {
   const n = cosines.rows;
+  const perFeature = Math.max(0, Math.min(topk, n - 1));
+  const neighbours = new Uint32Array(n * perFeature);
+  for (let a = 0; a < n; a++) neighbours.set(nearestFeatures(cosines.data.subarray(a * n, (a + 1) * n), a, perFeature), a * perFeature);
+  return { neighbours, perFeature };
+}
+
+/** Exact (f64) cosine of two profiles: every backend weights an edge with this same value. */
+export function profilePairCosine(centroids: Matrix): (a: number, b: number) => number {
+  const { rows, columns, data } = centroids;
+  const norms = new Float64Array(columns);
+  for (let r = 0; r < rows; r++) for (let f = 0; f < columns; f++) norms[f] += data[r * columns + f] ** 2;
+  return (a, b) => {
+    const scale = Math.sqrt(norms[a] * norms[b]);
+    if (!(scale > 0)) return 0;
+    let dot = 0;
+    for (let r = 0; r < rows; r++) dot += data[r * columns + a] * data[r * columns + b];
+    return dot / scale;
+  };
+}
+
+/**
+ * Threshold + weights + union: each selected pair {a, b} becomes an edge when d = 1 - cos <= eps,
+ * with cos taken once per unordered pair so both directions agree exactly.
+ */
+export function graphFromNeighbours(features: number, knn: ProfileNeighbours, pairCosine: (low: number, high: number) => number, graph: GraphParameters): FeatureGraph {
   const pairs = new Map<number, number>();
-  for (let a = 0; a < n; a++) {
-    // Exact top-k by cosine descending, ties to the lower index, skipping the feature itself.
-    const row = cosines.data.subarray(a * n, (a + 1) * n);
-    const candidates = nearestFeatures(row, a, graph.topk);
-    const limit = candidates.length;
-    for (let i = 0; i < limit; i++) {
-      const b = candidates[i];
+  for (let a = 0; a < features; a++) {
+    for (let i = 0; i < knn.perFeature; i++) {
+      const b = knn.neighbours[a * knn.perFeature + i];
       const low = Math.min(a, b);
       const high = Math.max(a, b);
-      // The lower-indexed side's cosine defines the pair, so both directions agree exactly.
-      const distance = 1 - cosines.data[low * n + high];
-      if (distance <= graph.eps) pairs.set(low * n + high, edgeWeight(distance, graph.sigma, graph.p));
+      const key = low * features + high;
+      if (pairs.has(key)) continue;
+      const distance = 1 - pairCosine(low, high);
+      pairs.set(key, distance <= graph.eps ? edgeWeight(distance, graph.sigma, graph.p) : -1);
     }
   }
-  const keys = [...pairs.keys()].sort((x, y) => x - y);
+  const keys = [...pairs.keys()].filter((key) => pairs.get(key)! >= 0).sort((x, y) => x - y);
   const edgeSource = new Uint32Array(keys.length);
   const edgeTarget = new Uint32Array(keys.length);
   const weights = new Float32Array(keys.length);
   keys.forEach((key, e) => {
-    edgeSource[e] = Math.floor(key / n);
-    edgeTarget[e] = key % n;
+    edgeSource[e] = Math.floor(key / features);
+    edgeTarget[e] = key % features;
     weights[e] = pairs.get(key)!;
   });
-  return laplacianFromEdges(n, edgeSource, edgeTarget, weights);
+  return laplacianFromEdges(features, edgeSource, edgeTarget, weights);
+}
+
+/** kNN + threshold + weights + union from a [F', F'] cosine matrix (pair cosines from the matrix). */
+export function graphFromCosines(cosines: Matrix, graph: GraphParameters): FeatureGraph {
+  const n = cosines.rows;
+  return graphFromNeighbours(n, neighboursFromCosines(cosines, graph.topk), (low, high) => cosines.data[low * n + high], graph);
 }
 
 /** The `k` largest entries of `row` except `self`, by value descending then index ascending. */
@@ -138,9 +178,10 @@ export async function buildFeatureGraph(
   centroids: Matrix,
   graph: GraphParameters,
   which: string,
-  cosines: ProfileCosines = profileCosinesReference,
+  findNeighbours: FindProfileNeighbours = profileNeighboursReference,
 ): Promise<FeatureGraph> {
-  const result = graphFromCosines(await cosines(centroids), graph);
+  const knn = await findNeighbours(centroids, graph.topk);
+  const result = graphFromNeighbours(centroids.columns, knn, profilePairCosine(centroids), graph);
   if (result.edgeSource.length === 0) throw new EmptyGraphError(which, centroids.columns, graph.eps, graph.topk);
   return result;
 }

@@ -22,6 +22,8 @@ import {
   selectTopProgram,
   projectOnGpu,
   profileCosinesOnGpu,
+  profileNeighboursOnGpu,
+  profileNeighboursReference,
   diffuseOnGpu,
   diffuse,
   multiply,
@@ -210,6 +212,7 @@ describe('index kernels: GPU vs TS reference', () => {
     [2, 5, 5],
     [3, 257, 10],
     [2, 1000, 33],
+    [2, 5000, 3], // rows above 4096 use 256-wide workgroups
   ]) {
     it(`select-top rows=${rows} n=${n} k=${k}`, async () => {
       const rng = new SeededRandom(n + k);
@@ -268,6 +271,23 @@ describe('index kernels: GPU vs TS reference', () => {
       for (const steps of [0, 1, 4]) {
         expectClose((await diffuseOnGpu(gpu(), centroids, graph, eta, steps)).data, diffuse(centroids, graph, eta, steps).data, 1e-5, 1e-4, `diffusion ${steps}`);
       }
+    });
+  }
+
+  for (const [x, f, topk] of [
+    [3, 1, 6],
+    [2, 5, 6],
+    [9, 40, 6],
+    [41, 70, 12],
+    [5, 90, 70],
+  ]) {
+    it(`profile kNN (cosine GEMM + top-k, self dropped) x=${x} f=${f} topk=${topk}`, async () => {
+      const centroids = matrix(new SeededRandom(x + f).normalArray(x * f), f);
+      for (let r = 0; r < x; r++) centroids.data[r * f + (f - 1)] = 0; // a zero profile (cosine 0 with all)
+      const expected = await profileNeighboursReference(centroids, topk);
+      const actual = await profileNeighboursOnGpu(gpu(), centroids, topk);
+      expect(actual.perFeature).toBe(Math.min(topk, f - 1));
+      expect(Array.from(actual.neighbours)).toEqual(Array.from(expected.neighbours));
     });
   }
 

@@ -140,6 +140,23 @@ describe('large corpora in row blocks (WebGPU)', () => {
   });
 });
 
+describe('k above the shared top-k limit (WebGPU select-top)', () => {
+  const gpu = useGpu('index large k');
+
+  it('k = 1050 of 1100 items matches the TS backend', async () => {
+    const data = clusteredVectors(8, 1100, 8, 5);
+    const options = { dimension: 8, graph: { eps: 2 } };
+    const web = await EnergyIndex.build(data, { ...options, backend: 'webgpu', gpu: gpu() });
+    const cpu = await EnergyIndex.build(data, { ...options, backend: 'cpu' });
+    const query = clusteredVectors(9, 1, 8, 5);
+    const a = await web.search(query, { k: 1050, method: 'cosine' });
+    const b = await cpu.search(query, { k: 1050, method: 'cosine' });
+    expect(new Set(a.map((h) => h.index)).size).toBe(1050);
+    a.forEach((hit, j) => expect(hit.score).toBeCloseTo(b[j].score, 5));
+    web.dispose();
+  });
+});
+
 describe('classic pipeline', () => {
   it('uses the plain centroid graph (no diffusion, no splits) and serves lambdaAware', async () => {
     const index = await EnergyIndex.build(corpus, { dimension: F, backend: 'cpu', pipeline: 'classic', splitQuantile: 0.5 });

@@ -1,11 +1,11 @@
 /** `opticspace eval`: every method on a BEIR dataset, one table, optional JSON report. */
 import { writeFile } from 'node:fs/promises';
-import { evaluateDataset, LexicalEmbedder, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
+import { DEFAULT_METHODS, METHOD_NAMES, evaluateDataset, LexicalEmbedder, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { parseArgs, withUsage, UsageError } from '../args';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
 import { formatTable } from '../table';
 
-export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAware,energy,hybrid,bm25] [--dims 384] [--seed 42] [--json FILE]
+export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAware,energy,hybrid,bm25] (also: blend) [--dims 384] [--seed 42] [--json FILE]
   Evaluates retrieval on a BEIR-layout dataset (corpus.jsonl, queries.jsonl, qrels/test.tsv):
   nDCG@10, MRR@10, MAP@20, Recall@10, Recall@20 per method.
   --weighting tfidf|bm25        lexical embedder term weights (default: the embedder's, bm25)
@@ -13,11 +13,12 @@ export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAwar
   --alpha A                     lambdaAware cosine weight (default 0.7)
   --weights L,G,D               energy weights lambda, dispersion, dirichlet (default 1,0.5,0.25)
   --candidates M                hybrid: cosine candidates re-ranked (default 100)
+  --beta B                      blend: cosine - B * energy distance (default 0.3; add 'blend' to --methods)
 ${BUILD_OPTION_USAGE}`;
 
 const spec = {
   dataset: { type: 'string' },
-  methods: { type: 'list', choices: ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'], default: ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'] },
+  methods: { type: 'list', choices: METHOD_NAMES, default: DEFAULT_METHODS },
   dims: { type: 'integer', default: 384 },
   seed: { type: 'integer', default: 42 },
   json: { type: 'string' },
@@ -26,6 +27,7 @@ const spec = {
   alpha: { type: 'number', default: 0.7 },
   weights: { type: 'numberList', default: [1, 0.5, 0.25] },
   candidates: { type: 'integer', default: 100 },
+  beta: { type: 'number', default: 0.3 },
   ...BUILD_OPTION_SPEC,
 } as const;
 
@@ -49,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       embedder,
       seed: options.seed,
       build: buildOptionsFrom(options, options.seed),
-      parameters: { alpha: options.alpha, weights: { lambda, dispersion, dirichlet }, candidates: options.candidates },
+      parameters: { alpha: options.alpha, weights: { lambda, dispersion, dirichlet }, candidates: options.candidates, blendBeta: options.beta },
       onProgress: (stage, done, total) => console.error(`  [${done}/${total}] ${stage}`),
     });
     const rows = methods.map((method) => [

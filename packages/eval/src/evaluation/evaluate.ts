@@ -9,8 +9,8 @@ import type { Embedder } from '../embedder/embedder';
 import { LexicalEmbedder } from '../embedder/lexical-embedder';
 import { meanMetrics, type MetricValues } from '../metrics/ranking-metrics';
 import { embedDataset } from './embed';
-import { DEFAULT_METHOD_PARAMETERS, type MethodName, type MethodParameters } from './methods';
-import { rankWithBm25, rankWithIndex, type Rankings } from './rank';
+import { DEFAULT_METHOD_PARAMETERS, DEFAULT_METHODS, type MethodName, type MethodParameters } from './methods';
+import { rankWithBlend, rankWithBm25, rankWithIndex, type Rankings } from './rank';
 
 export interface EvaluationOptions {
   methods?: readonly MethodName[];
@@ -37,7 +37,7 @@ export interface EvaluationReport {
 }
 
 export async function evaluateDataset(dataset: RetrievalDataset, options: EvaluationOptions = {}): Promise<EvaluationReport> {
-  const methods = options.methods ?? ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'];
+  const methods = options.methods ?? DEFAULT_METHODS;
   const seed = options.seed ?? 42;
   const embedder = options.embedder ?? new LexicalEmbedder({ dims: options.dims ?? 384, seed });
   const parameters: MethodParameters = {
@@ -88,7 +88,12 @@ export async function evaluateDataset(dataset: RetrievalDataset, options: Evalua
     try {
       for (const method of indexMethods) {
         start = performance.now();
-        rankings.set(method, await rankWithIndex(index, dataset, embedded.queries, method, parameters));
+        rankings.set(
+          method,
+          method === 'blend'
+            ? await rankWithBlend(index, dataset, embedded.queries, parameters)
+            : await rankWithIndex(index, dataset, embedded.queries, method, parameters),
+        );
         timings[`search:${method}`] = performance.now() - start;
         step(method);
       }

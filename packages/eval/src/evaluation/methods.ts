@@ -5,21 +5,33 @@
 import { InvalidInputError } from '@opticspace/gpu';
 import type { SearchOptions } from '@opticspace/index';
 
-export const METHOD_NAMES = ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'] as const;
+/**
+ * `blend` is the spec's "cosine - beta * energy distance" (beta 0.3), scored exactly over every
+ * item from the index's cosine and energy scores; it is not one of the index's search modes.
+ */
+export const METHOD_NAMES = ['cosine', 'lambdaAware', 'energy', 'hybrid', 'blend', 'bm25'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
-export type IndexMethodName = Exclude<MethodName, 'bm25'>;
+/** The index's own search modes. */
+export type IndexMethodName = Exclude<MethodName, 'bm25' | 'blend'>;
+/** The methods that need the energy index (everything but BM25). */
+export type DenseMethodName = Exclude<MethodName, 'bm25'>;
+/** The methods `opticspace eval` runs when --methods is not given. */
+export const DEFAULT_METHODS: readonly MethodName[] = ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'];
 
 /** Search parameters shared by the index methods (spec defaults: alpha 0.7, weights 1/0.5/0.25, M 100). */
 export interface MethodParameters {
   alpha: number;
   weights: { lambda: number; dispersion: number; dirichlet: number };
   candidates: number;
+  /** blend: weight of the energy distance subtracted from the cosine similarity. */
+  blendBeta: number;
 }
 
 export const DEFAULT_METHOD_PARAMETERS: MethodParameters = {
   alpha: 0.7,
   weights: { lambda: 1, dispersion: 0.5, dirichlet: 0.25 },
   candidates: 100,
+  blendBeta: 0.3,
 };
 
 export function parseMethods(names: readonly string[]): MethodName[] {

@@ -3,6 +3,7 @@ import type { EnergyIndex } from '@opticspace/index';
 import { Bm25Index } from '../bm25';
 import { documentText, type RetrievalDataset } from '../dataset/types';
 import { EVALUATION_DEPTH } from '../metrics/ranking-metrics';
+import { topKIndices } from '../text/sparse';
 import { searchOptionsFor, type IndexMethodName, type MethodParameters } from './methods';
 
 export type Rankings = Map<string, string[]>;
@@ -19,6 +20,31 @@ export async function rankWithIndex(
   const hits = await index.searchBatch(queryVectors, searchOptionsFor(method, k, parameters));
   const rankings: Rankings = new Map();
   dataset.queries.forEach((query, row) => rankings.set(query.id, hits[row].map((hit) => dataset.corpus[hit.index].id)));
+  return rankings;
+}
+
+/**
+ * The spec's blend: cosine(q, x) - beta * energyDistance(q, x) for every item (both scores
+ * from the index with k = N), top `depth`, ties to the lower item index.
+ */
+export async function rankWithBlend(
+  index: EnergyIndex,
+  dataset: RetrievalDataset,
+  queryVectors: Float32Array,
+  parameters: MethodParameters,
+  depth = EVALUATION_DEPTH,
+): Promise<Rankings> {
+  const all = index.size;
+  const cosine = await index.searchBatch(queryVectors, searchOptionsFor('cosine', all, parameters));
+  const energy = await index.searchBatch(queryVectors, searchOptionsFor('energy', all, parameters));
+  const rankings: Rankings = new Map();
+  const scores = new Float64Array(all);
+  dataset.queries.forEach((query, row) => {
+    scores.fill(0);
+    for (const hit of cosine[row]) scores[hit.index] += hit.score;
+    for (const hit of energy[row]) scores[hit.index] -= parameters.blendBeta * hit.score;
+    rankings.set(query.id, topKIndices(scores, Math.min(depth, all)).map((item) => dataset.corpus[item].id));
+  });
   return rankings;
 }
 

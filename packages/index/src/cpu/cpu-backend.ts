@@ -1,7 +1,7 @@
 /** The plain-TypeScript backend: the reference of every kernel and the no-WebGPU fallback. */
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import { diffuse } from '../diffusion';
-import { profileCosinesReference, type FeatureGraph } from '../feature-graph';
+import { profileNeighboursReference, type FeatureGraph } from '../feature-graph';
 import { referenceLloyd } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
@@ -11,7 +11,7 @@ export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'typescript';
   readonly lloyd = referenceLloyd;
-  readonly profileCosines = profileCosinesReference;
+  readonly profileNeighbours = profileNeighboursReference;
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {
     return multiply(items, projection);

@@ -1,10 +1,11 @@
 /**
  * Dense GPU stages on @opticspace/gpu's generic kernels: the projection GEMM, the profile-cosine
- * GEMM and the diffusion steps as CSR products. References: matrix.ts multiply,
- * feature-graph.ts profileCosinesReference, diffusion.ts diffuse.
+ * GEMM (+ top-k for the kNN) and the diffusion steps as CSR products. References: matrix.ts
+ * multiply, feature-graph.ts profileCosinesReference / profileNeighboursReference, diffusion.ts diffuse.
  */
-import { CommandBatch, CsrMatrix, Tensor, csrMatmulProgram, matmulProgram, type GpuContext } from '@opticspace/gpu';
-import type { FeatureGraph } from '../feature-graph';
+import { CommandBatch, CsrMatrix, TOPK_MAX_K, Tensor, csrMatmulProgram, matmulProgram, topkPlan, type GpuContext } from '@opticspace/gpu';
+import { selectTopProgram } from './select-top';
+import { neighboursFromCosines, type FeatureGraph, type ProfileNeighbours } from '../feature-graph';
 import type { Matrix } from '../matrix';
 
 async function readMatrix(tensor: Tensor, rows: number, columns: number): Promise<Matrix> {
@@ -24,8 +25,7 @@ export async function projectOnGpu(ctx: GpuContext, items: Matrix, projection: M
   }
 }
 
-/** Column-normalised centroids (host, [X, F'] is small), then one GEMM: cos = Cn^T Cn. */
-export async function profileCosinesOnGpu(ctx: GpuContext, centroids: Matrix): Promise<Matrix> {
+function normalisedProfiles(centroids: Matrix): Float32Array {
   const { rows, columns, data } = centroids;
   const norms = new Float64Array(columns);
   for (let r = 0; r < rows; r++) for (let f = 0; f < columns; f++) norms[f] += data[r * columns + f] ** 2;
@@ -33,15 +33,70 @@ export async function profileCosinesOnGpu(ctx: GpuContext, centroids: Matrix): P
   for (let r = 0; r < rows; r++) {
     for (let f = 0; f < columns; f++) normalised[r * columns + f] = norms[f] > 0 ? data[r * columns + f] / Math.sqrt(norms[f]) : 0;
   }
-  const profiles = Tensor.from(ctx, normalised, [rows, columns]);
-  const out = Tensor.empty(ctx, [columns, columns]);
+  return normalised;
+}
+
+/** Column-normalised centroids (host, [X, F'] is small), then one GEMM: cos = Cn^T Cn. */
+async function withProfileCosines<T>(ctx: GpuContext, centroids: Matrix, use: (cosines: Tensor, batch: CommandBatch) => Promise<T>): Promise<T> {
+  const profiles = Tensor.from(ctx, normalisedProfiles(centroids), [centroids.rows, centroids.columns]);
+  const cosines = Tensor.empty(ctx, [centroids.columns, centroids.columns]);
   try {
-    await new CommandBatch(ctx).dispatch(matmulProgram(ctx, profiles, profiles, out, { transposeA: true })).submit();
-    return await readMatrix(out, columns, columns);
+    const batch = new CommandBatch(ctx).dispatch(matmulProgram(ctx, profiles, profiles, cosines, { transposeA: true }));
+    return await use(cosines, batch);
   } finally {
     profiles.dispose();
-    out.dispose();
+    cosines.dispose();
   }
+}
+
+/** Every profile cosine [F', F'] (reference: feature-graph.ts profileCosinesReference). */
+export function profileCosinesOnGpu(ctx: GpuContext, centroids: Matrix): Promise<Matrix> {
+  return withProfileCosines(ctx, centroids, async (cosines, batch) => {
+    await batch.submit();
+    return readMatrix(cosines, centroids.columns, centroids.columns);
+  });
+}
+
+/** Up to this many selections per row, select-top.wgsl (k rounds) beats the sorting top-k on short rows. */
+const SELECT_ROUNDS_LIMIT = 64;
+
+/**
+ * Profile cosine GEMM + a GPU top-k (k + 1 per row, the feature itself dropped): only
+ * [F', k + 1] indices come back. Reference: feature-graph.ts profileNeighboursReference.
+ */
+export function profileNeighboursOnGpu(ctx: GpuContext, centroids: Matrix, topk: number): Promise<ProfileNeighbours> {
+  const n = centroids.columns;
+  const perFeature = Math.max(0, Math.min(topk, n - 1));
+  if (perFeature === 0) return Promise.resolve({ neighbours: new Uint32Array(0), perFeature });
+  return withProfileCosines(ctx, centroids, async (cosines, batch) => {
+    if (perFeature + 1 > TOPK_MAX_K) {
+      await batch.submit();
+      return neighboursFromCosines(await readMatrix(cosines, n, n), topk);
+    }
+    const k = perFeature + 1;
+    const selected = Tensor.empty(ctx, [n, k], 'u32');
+    const selectedKeys = Tensor.empty(ctx, [n, k]);
+    const plan = k <= SELECT_ROUNDS_LIMIT ? null : topkPlan(ctx, cosines, k, { largest: true });
+    try {
+      if (plan) for (const program of plan.programs) batch.dispatch(program);
+      else batch.dispatch(selectTopProgram(cosines, k, selected, selectedKeys));
+      await batch.submit();
+      const candidates = (await (plan ? plan.indices : selected).read()) as Uint32Array;
+      const neighbours = new Uint32Array(n * perFeature);
+      for (let a = 0; a < n; a++) {
+        let written = 0;
+        for (let j = 0; j <= perFeature && written < perFeature; j++) {
+          const b = candidates[a * (perFeature + 1) + j];
+          if (b !== a) neighbours[a * perFeature + written++] = b;
+        }
+      }
+      return { neighbours, perFeature };
+    } finally {
+      plan?.dispose();
+      selected.dispose();
+      selectedKeys.dispose();
+    }
+  });
 }
 
 /** `steps` heat steps C^T <- C^T - eta L C^T as CSR products, ping-ponging two buffers in one submit. */

@@ -15,7 +15,7 @@ import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from '../search';
 import { sliceQueries } from '../cpu/cpu-backend';
 import { gpuLloyd } from './kmeans-assign';
 import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
-import { diffuseOnGpu, profileCosinesOnGpu, projectOnGpu } from './dense';
+import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
 import { packStats, queryProductsProgram, scoreProgram, stackQueries } from './score';
 import { selectTopProgram } from './select-top';
 
@@ -69,7 +69,7 @@ export class GpuBackend implements IndexBackend {
   lloyd = (points: Matrix, initial: Matrix) =>
     points.rows <= this.rowsPerBuffer(Math.max(points.columns, initial.rows)) ? gpuLloyd(this.ctx, points, initial) : referenceLloyd(points, initial);
 
-  profileCosines = (centroids: Matrix) => profileCosinesOnGpu(this.ctx, centroids);
+  profileNeighbours = (centroids: Matrix, topk: number) => profileNeighboursOnGpu(this.ctx, centroids, topk);
 
   diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix> {
     return diffuseOnGpu(this.ctx, centroids, graph, eta, steps);

@@ -1,7 +1,10 @@
 import source from '../../../../shaders/index/select-top.wgsl?raw';
 import { LimitExceededError, ShapeError, type ComputeProgram, type Tensor } from '@opticspace/gpu';
 
-const WORKGROUP_SIZE = 256;
+/** Short rows (feature kNN) use narrow workgroups: fewer idle lanes and cheaper barriers. */
+function workgroupSize(n: number): number {
+  return n <= 4096 ? 64 : 256;
+}
 
 /** Top-k per row of keys [rows, n] (reference: search.ts topKReference). */
 export function selectTopProgram(keys: Tensor, k: number, outIndices: Tensor, outKeys: Tensor): ComputeProgram {
@@ -14,7 +17,7 @@ export function selectTopProgram(keys: Tensor, k: number, outIndices: Tensor, ou
   return {
     name: 'index_select_top',
     source,
-    constants: { WORKGROUP_SIZE },
+    constants: { WORKGROUP_SIZE: workgroupSize(n) },
     bindings: [keys, outIndices, outKeys],
     uniforms: [{ u32: n }, { u32: k }],
     workgroups: [rows, 1, 1],
