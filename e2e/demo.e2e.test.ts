@@ -193,6 +193,29 @@ describe('demo on WebGPU (SwiftShader)', () => {
     await expect(page.locator('#corpus-error').isVisible()).resolves.toBe(true);
     await screenshot(page, 'demo-dropped-corpus');
 
+    // Dropping text files: one document per file, the title from a Markdown heading.
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      const files: Array<[string, string]> = [
+        ['lava.md', '# Volcanoes\nLava and magma flow during an eruption.'],
+        ['music.md', '# Orchestras\nA symphony needs violins and a conductor.'],
+        ['ice.txt', 'Glaciers are rivers of ice that carve valleys in the arctic.'],
+        ['code.md', '# Compilers\nA parser turns tokens into a syntax tree.'],
+        ['notes.pdf', 'ignored: not a text format'],
+      ];
+      for (const [name, text] of files) transfer.items.add(new File([text], name, { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dropped });
+    await page.waitForFunction(() => window.__demo.state === 'ready' && window.__demo.summary?.documents === 4, undefined, { timeout: 60_000 });
+    expect(await page.locator('#corpus-summary').textContent()).toContain('4 files: 4 documents');
+    expect(await page.locator('#corpus-summary').textContent()).toContain('1 file skipped');
+    await page.fill('#query', 'glacier valleys');
+    await page.press('#query', 'Enter');
+    await page.waitForFunction(() => window.__demo.lastSearch?.query === 'glacier valleys', undefined, { timeout: 30_000 });
+    expect((await hooks(page)).lastSearch!.ids.cosine[0].id).toBe('ice.txt');
+    expect(await page.locator('#cosine-results li').first().textContent()).toContain('ice.txt');
+
     // Responsive: at phone width nothing overflows sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -152,7 +152,9 @@ export async function corpusFromFiles(files: readonly File[]): Promise<DemoCorpu
   }
   if (documents.length < 2) throw new InvalidInputError(`an index needs at least 2 documents, the files gave ${documents.length}`);
   const name = usable.length === 1 ? usable[0].name : `${usable.length} files`;
-  return { name, source: 'your files (they never leave this tab)', documents };
+  const skipped = files.length - usable.length;
+  const note = skipped > 0 ? `; ${skipped} file${skipped === 1 ? '' : 's'} skipped (not .jsonl, .json, .txt or .md)` : '';
+  return { name, source: `your files (they never leave this tab)${note}`, documents };
 }
 
 /** The text a document is embedded as: title and body. */

@@ -6,9 +6,11 @@
 import type { SearchMethod } from '@opticspace/index';
 import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
-import type { BuildSettings, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
-import { formatBytes, formatMs, StageList, stageLabel } from './progress';
-import { renderReport, type ReportEntries } from './report';
+import type { EngineSummary, GpuProbe, SearchResponse } from './engine-protocol';
+import { buildReportEntries } from './build-report';
+import { formatBytes, formatMs, StageList } from './progress';
+import { buildSettings, searchSettings } from './settings';
+import { renderReport } from './report';
 import { renderHits } from './results';
 import { forgetSavedIndex, readSavedIndex, saveIndex } from './saved-index';
 import { openBlobStore, type BlobStore } from './storage';
@@ -97,45 +99,6 @@ let busy = false;
 /** A corpus (or rebuild) asked for while a build runs: built as soon as that one ends. */
 let queued: DemoCorpus | null = null;
 
-function numberField(form: HTMLFormElement, name: string): number {
-  const input = form.elements.namedItem(name) as HTMLInputElement;
-  const value = Number(input.value);
-  const min = Number(input.min);
-  const max = Number(input.max);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    input.setCustomValidity(`${name} must be between ${min} and ${max}`);
-    input.reportValidity();
-    throw new RangeError(`${name} must be between ${min} and ${max}, got '${input.value}'`);
-  }
-  input.setCustomValidity('');
-  return value;
-}
-
-function buildSettings(): BuildSettings {
-  const forceCpu = new URLSearchParams(location.search).get('backend') === 'cpu';
-  return {
-    dims: 128,
-    eta: numberField(ui.controls, 'eta'),
-    steps: Math.round(numberField(ui.controls, 'steps')),
-    topk: Math.round(numberField(ui.controls, 'topk')),
-    seed: 42,
-    backend: forceCpu ? 'cpu' : 'auto',
-  };
-}
-
-function searchSettings(): SearchSettings {
-  return {
-    k: Math.round(numberField(ui.controls, 'k')),
-    alpha: numberField(ui.controls, 'alpha'),
-    candidates: Math.round(numberField(ui.controls, 'candidates')),
-    weights: {
-      lambda: numberField(ui.controls, 'wLambda'),
-      dispersion: numberField(ui.controls, 'wDispersion'),
-      dirichlet: numberField(ui.controls, 'wDirichlet'),
-    },
-  };
-}
-
 function setReady(ready: boolean): void {
   for (const control of [ui.query, ui.searchButton, ui.save, ui.rebuild, ...ui.examples]) control.disabled = !ready;
   ui.forget.disabled = !store;
@@ -176,39 +139,13 @@ function describeCorpus(current: DemoCorpus, note = ''): void {
     `. Source: ${current.source}.${note ? ' ' + note : ''}`;
 }
 
-function reportEntries(s: EngineSummary, pageMs: number | undefined): ReportEntries {
-  const r = s.report;
-  const entries: Array<readonly [string, string | number]> = [
-    ['backend', `${s.backend.kind === 'webgpu' ? 'WebGPU' : 'TypeScript (CPU)'}: ${s.backend.adapter}`],
-    ['shader-f16', s.gpu.available ? (s.gpu.shaderF16 ? 'available' : 'not available (f32 kernels)') : 'n/a'],
-    ['documents N', r.items],
-    ['embedding', `LSA, ${s.dims} dims, vocabulary ${s.vocabulary.toLocaleString()} terms`],
-    ['features F / F\'', `${r.features} / ${r.projectedFeatures}`],
-    ['clusters X / after split X\'', `${r.clusters} / ${r.subCentroids} (${r.splits} split)`],
-    ['eta requested / used', `${r.etaRequested} / ${r.etaUsed.toPrecision(4)}`],
-    ['diffusion steps', r.steps],
-    ['edges L0 / Le', `${r.edges.bootstrap} / ${r.edges.energy}`],
-    ['tau', r.tau.toPrecision(4)],
-    ['degenerate items', r.degenerateItems.length],
-    ['seed', r.seed],
-  ];
-  if (s.loadedFromStorage) entries.push(['loaded from storage', `${formatMs(s.indexMs)} (no rebuild)`]);
-  else entries.push(['embed (fit + documents)', formatMs(s.embedMs)]);
-  // Stage times of the build (for a loaded index: of the build that made it).
-  for (const [stage, ms] of Object.entries(r.timings)) entries.push([stageLabel(stage), formatMs(ms ?? 0)]);
-  entries.push(['index build total', formatMs(r.totalMs)]);
-  if (pageMs !== undefined) entries.push(['ready after', formatMs(pageMs)]);
-  entries.push(['index size', formatBytes(s.indexBytes)], ['embedder size', formatBytes(s.embedderBytes)]);
-  return entries;
-}
-
 function showSummary(next: EngineSummary, pageMs?: number): void {
   summary = next;
   const { lambda: _lambda, ...rest } = next;
   hooks.summary = rest;
   hooks.gpu = next.gpu;
   showGpu(next.gpu, next.backend);
-  renderReport(ui.report, reportEntries(next, pageMs));
+  renderReport(ui.report, buildReportEntries(next, pageMs));
 }
 
 function fail(where: string, error: unknown): void {
@@ -230,7 +167,7 @@ async function build(next: DemoCorpus): Promise<void> {
   ui.corpusError.hidden = true;
   const started = performance.now();
   try {
-    const settings = buildSettings();
+    const settings = buildSettings(ui.controls);
     describeCorpus(next);
     ui.stages.reset(['fit', 'embed', 'projection', 'clustering', 'opticalCompression', 'bootstrapGraph', 'diffusion', 'splitting', 'energyGraph', 'upload', 'signatures']);
     ui.stages.markNextRunning();
@@ -269,7 +206,10 @@ async function runSearch(query: string): Promise<void> {
   if (!corpus || !summary || busy || query.trim() === '') return;
   const method = ui.method.value as SearchMethod;
   try {
-    const response = await engine.search(query, [method, 'cosine'], searchSettings());
+    const settings = searchSettings(ui.controls);
+    // A small dropped corpus can hold fewer documents than k.
+    settings.k = Math.min(settings.k, corpus.documents.length);
+    const response = await engine.search(query, [method, 'cosine'], settings);
     const [primary, cosine] = response.results;
     const judged = corpus.examples?.find((example) => example.text === query.trim());
     const relevantCount = (hits: Array<{ index: number }>): string =>
@@ -332,7 +272,7 @@ async function loadSaved(): Promise<boolean> {
   ui.stages.reset(['load']);
   ui.stages.markNextRunning();
   const start = performance.now();
-  const loaded = await engine.load(saved.index, saved.embedder, buildSettings().backend, saved.corpus.documents.length);
+  const loaded = await engine.load(saved.index, saved.embedder, buildSettings(ui.controls).backend, saved.corpus.documents.length);
   ui.stages.stage('load').done(performance.now() - start);
   corpus = saved.corpus;
   describeCorpus(saved.corpus, `Loaded from ${store.kind} (saved ${new Date(saved.manifest.savedAt).toLocaleString()}).`);
@@ -417,7 +357,7 @@ ui.save.addEventListener('click', async () => {
   try {
     ui.save.disabled = true;
     const bytes = await engine.exportBytes();
-    const manifest = await saveIndex(store, corpus, buildSettings(), bytes.embedder, bytes.index);
+    const manifest = await saveIndex(store, corpus, buildSettings(ui.controls), bytes.embedder, bytes.index);
     const total = manifest.bytes.corpus + manifest.bytes.embedder + manifest.bytes.index;
     ui.storageStatus.textContent = `Saved to ${store.kind} (${formatBytes(total)}). The next visit loads it without a rebuild.`;
     hooks.saved = true;

@@ -13,7 +13,7 @@
  * packages' types are read from their dist/ (pnpm -r build runs in dependency order).
  */
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -54,6 +54,14 @@ export function addDeclarationExtensions(text: string, declarationPath: string, 
 
 /** Emits declarations for <package>/src into <package>/dist; throws with tsc's diagnostics on error. */
 export function emitDeclarations(packageDir: string): number {
+  // Sibling packages' types come from their dist/: say so plainly when one is not built yet.
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+  const unbuilt = Object.keys(manifest.dependencies ?? {})
+    .filter((name) => name.startsWith('@opticspace/'))
+    .filter((name) => !existsSync(join(WORKSPACE_ROOT, 'packages', name.slice('@opticspace/'.length), 'dist/index.d.ts')));
+  if (unbuilt.length > 0) {
+    throw new Error(`${manifest.name} needs the declarations of ${unbuilt.join(', ')}: build them first (pnpm -r build builds in dependency order)`);
+  }
   const sourceDir = join(packageDir, 'src');
   const outDir = join(packageDir, 'dist');
   const options: ts.CompilerOptions = {

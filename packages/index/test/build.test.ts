@@ -88,6 +88,21 @@ describe('build: determinism, report, GPU vs TS parity', () => {
     index.dispose();
   });
 
+  it('an index saved from the TS backend loads on WebGPU and searches the same', async () => {
+    const cpu = await EnergyIndex.build(corpus, { ...options, backend: 'cpu' });
+    const web = await EnergyIndex.fromBytes(cpu.toBytes(), { backend: 'webgpu', gpu: gpu() });
+    expect(web.backend.kind).toBe('webgpu');
+    expect(web.report.backend).toBe('cpu');
+    expect(web.toBytes()).toEqual(cpu.toBytes());
+    for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid'] as const) {
+      const a = await web.search(corpus.slice(3 * F, 4 * F), { k: 8, method });
+      const b = await cpu.search(corpus.slice(3 * F, 4 * F), { k: 8, method });
+      expect(a.map((h) => h.index)).toEqual(b.map((h) => h.index));
+      a.forEach((hit, j) => expect(hit.score).toBeCloseTo(b[j].score, 5));
+    }
+    web.dispose();
+  });
+
   it('builds from an array of rows the same as from the flat array', async () => {
     const rows = Array.from({ length: N }, (_, i) => Array.from(corpus.subarray(i * F, (i + 1) * F)));
     const a = await EnergyIndex.build(rows, { ...options, dimension: undefined, backend: 'cpu' });

@@ -88,6 +88,44 @@ describe('save / load', () => {
     await expect(EnergyIndex.fromBytes(longer)).rejects.toThrow(/longer than its header says/);
   });
 
+  it('saves to and loads from a FileSystemFileHandle (browser / OPFS path)', async () => {
+    let stored: Uint8Array | null = null;
+    let aborted = false;
+    const handle = (failWrite: boolean) =>
+      ({
+        async createWritable() {
+          let pending: Uint8Array | null = null;
+          return {
+            async write(data: Uint8Array) {
+              if (failWrite) throw new Error('disk full');
+              pending = new Uint8Array(data);
+            },
+            async close() {
+              stored = pending;
+            },
+            async abort() {
+              aborted = true;
+            },
+          };
+        },
+        async getFile() {
+          return { arrayBuffer: async () => stored!.slice().buffer };
+        },
+      }) as unknown as FileSystemFileHandle;
+    await index.save(handle(false));
+    expect(stored).toEqual(bytes);
+    expect((await EnergyIndex.load(handle(false), { backend: 'cpu' })).toBytes()).toEqual(bytes);
+    // A failed write aborts the stream: the committed file keeps the previous index.
+    await expect(index.save(handle(true))).rejects.toThrow(/disk full/);
+    expect(aborted).toBe(true);
+    expect(stored).toEqual(bytes);
+  });
+
+  it('rejects targets and sources of the wrong kind', async () => {
+    await expect(index.save(42 as unknown as string)).rejects.toThrow(/save target/);
+    await expect(EnergyIndex.load({} as unknown as string)).rejects.toThrow(/load source/);
+  });
+
   it('a missing file is an error, not a crash', async () => {
     await expect(EnergyIndex.load(join(folder, 'nope.opsx'))).rejects.toThrow(/ENOENT/);
   });
