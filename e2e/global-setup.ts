@@ -8,7 +8,8 @@ let server: ViteDevServer | undefined;
 export async function setup(project: TestProject): Promise<void> {
   server = await createServer({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
+    // No file watching: edits elsewhere in the tree must not reload pages mid-test.
+    server: { port: 0, host: '127.0.0.1', strictPort: false, watch: null, hmr: false },
     logLevel: 'warn',
   });
   await server.listen();
