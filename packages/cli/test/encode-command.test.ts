@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { parseNpy, writeNpy } from '../../src';
-import { run } from '../../../cli/src/commands/encode';
-import { relativeError } from '../fixture';
+import { parseNpy, writeNpy } from '@opticspace/encoder';
+import { run } from '../src/commands/encode';
+import { relativeError } from '../../encoder/test/fixture';
 
 // `opticspace encode` end to end on the reduced PyTorch fixture (--config selects its sizes).
 describe('opticspace encode', () => {
-  const fixture = join(__dirname, '..', 'fixtures', 'grow-192');
+  const fixture = join(__dirname, '..', '..', 'encoder', 'test', 'fixtures', 'grow-192');
   let directory = '';
   afterAll(async () => {
     if (directory) await rm(directory, { recursive: true, force: true });
@@ -43,7 +43,7 @@ describe('opticspace encode', () => {
     expect(await run(['--pixels', 'x.npy', '--out', 'y.npy'])).toBe(2);
     expect(error.mock.calls[0][0]).toContain('--weights is required');
     expect(await run(['--weights', 'w', '--pixels', 'p', '--out', 'o', '--mode', 'huge'])).toBe(2);
-    expect(error.mock.calls[1][0]).toContain("--mode expects one of tiny, small, base, large, got 'huge'");
+    expect(error.mock.calls[1][0]).toContain("--mode expects one of tiny, small, base, large, gundam, got 'huge'");
     error.mockRestore();
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encoderTensorShapes, writeSafetensors, type EncoderConfig } from '@opticspace/encoder';
 import { SeededRandom } from '@opticspace/gpu';
-import { run } from '../../cli/src/commands/compress-report';
+import { run } from '../src/commands/compress-report';
 
 const directory = mkdtempSync(join(tmpdir(), 'compress-report-'));
 const textFile = join(directory, 'text.txt');
