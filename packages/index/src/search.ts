@@ -69,7 +69,9 @@ export async function prepareQueries(vectors: Matrix, graph: FeatureGraph, mode:
     const q = vectors.data.subarray(i * vectors.columns, (i + 1) * vectors.columns);
     applyLaplacian(graph, q, laplacianTimesQuery.subarray(i * vectors.columns, (i + 1) * vectors.columns));
     if (!(energies.squaredNorm[i] > 0)) {
+      // A zero query has E = G = 0 (raw lambda 0), normalised like a zero item of the corpus.
       degenerate.push(i);
+      lambda[i] = normaliseLambda(0, mode);
       continue;
     }
     g[i] = dispersion(energies.quadratic[i], energies.energySquareSum[i]);

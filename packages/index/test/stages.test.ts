@@ -12,6 +12,7 @@ import {
   graphFromCosines,
   kmeans,
   nearestFeatures,
+  prepareQueries,
   profileCosinesReference,
   projectedDimension,
   projectionMatrix,
@@ -247,13 +248,33 @@ describe('signatures', () => {
     const energies = await rowEnergiesReference(items, graph);
     const s = computeSignatures(energies, 'median');
     expect(s.degenerate).toEqual([3]);
-    const e = Array.from({ length: 50 }, (_, i) => energies.quadratic[i] / energies.squaredNorm[i]).filter((_, i) => i !== 3);
+    // The zero vector counts as E = G = 0 (raw lambda 0) in the median tau and the min/max.
+    const e = Array.from({ length: 50 }, (_, i) => (i === 3 ? 0 : energies.quadratic[i] / energies.squaredNorm[i]));
     expect(s.tau).toBeCloseTo(quantile(e, 0.5), 6);
-    expect(Math.min(...s.lambda.filter((_, i) => i !== 3))).toBe(0);
+    const g = Array.from({ length: 50 }, (_, i) => (i === 3 ? 0 : energies.energySquareSum[i] / energies.quadratic[i] ** 2));
+    const raw = e.map((value, i) => (s.tau * value) / (value + s.tau) + (1 - s.tau) * g[i]);
+    expect(raw[3]).toBe(0);
+    expect(s.lambdaMin).toBeCloseTo(Math.min(...raw), 6);
+    expect(s.lambdaMax).toBeCloseTo(Math.max(...raw), 6);
+    raw.forEach((value, i) => expect(s.lambda[i]).toBeCloseTo((value - s.lambdaMin) / (s.lambdaMax - s.lambdaMin), 5));
+    expect(Math.min(...s.lambda)).toBe(0);
     expect(Math.max(...s.lambda)).toBeCloseTo(1, 6);
     for (const values of [s.lambda, s.dispersion, s.quadratic, s.norm]) expect(values.every(Number.isFinite)).toBe(true);
-    expect(s.lambda[3]).toBe(0);
+    expect(s.dispersion[3]).toBe(0);
     const fixed = computeSignatures(energies, { fixed: 0.25 });
     expect(fixed.tau).toBe(0.25);
+  });
+
+  it('a zero query has raw lambda 0, normalised and clamped with the stored min/max like a zero item', async () => {
+    const graph = await buildFeatureGraph(matrix(clusteredVectors(9, 12, 16, 4), 16), graphParameters, 'test');
+    const queries = matrix(new Float32Array(3 * 16), 16);
+    queries.data.set(clusteredVectors(10, 1, 16, 1), 16);
+    const inside = await prepareQueries(queries, graph, { tau: 2, lambdaMin: -0.5, lambdaMax: 1.5 });
+    expect(inside.degenerate).toEqual([0, 2]);
+    expect(inside.lambda[0]).toBeCloseTo(0.25, 6);
+    expect(inside.lambda[2]).toBeCloseTo(0.25, 6);
+    expect(inside.dispersion[0]).toBe(0);
+    const above = await prepareQueries(queries, graph, { tau: 2, lambdaMin: 0.5, lambdaMax: 1.5 });
+    expect(above.lambda[0]).toBe(0);
   });
 });
