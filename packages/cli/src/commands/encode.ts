@@ -21,7 +21,7 @@ import {
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
 
-export const usage = `encode: DeepSeek-OCR DeepEncoder tokens for one global view (WebGPU)
+export const usage = `encode: DeepSeek-OCR DeepEncoder vision tokens from normalised pixels or a PNG/JPEG page (WebGPU)
 
 usage: opticspace encode --weights FILE.safetensors --pixels FILE.npy --mode tiny|small|base|large --out TOKENS.npy
                          [--f16] [--dump-sam F.npy] [--dump-clip F.npy] [--config CONFIG.json]
