@@ -7,8 +7,8 @@
 # usage: scripts/encoder-fixtures/verify_full.sh [OUT_DIR] [MODES]
 #   OUT_DIR  where weights (~0.8 GB) and outputs go, outside the repo (default /tmp/deepencoder-full)
 #   MODES    space-separated list of tiny, tiny-f16, small, base, large (default "tiny tiny-f16 base")
-# Thresholds: f32 max |error| / max |expected| <= 1e-3 and every token cosine >= 0.9999;
-#             f16 storage <= 5e-2 and >= 0.999.
+# Thresholds: f32 max |error| / max |expected| <= 1e-4 and every token cosine >= 0.99999;
+#             f16 storage <= 2e-2 and >= 0.9999 (measured: 2e-6 and 1.6e-3, see VERIFICATION.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/deepencoder-full}"
@@ -31,8 +31,8 @@ fi
 status=0
 for entry in $MODES; do
   mode="${entry%-f16}"
-  if [[ "$entry" == *-f16 ]]; then tag=f16; flags=(--f16); max_rel=5e-2; min_cos=0.999
-  else tag=f32; flags=(); max_rel=1e-3; min_cos=0.9999; fi
+  if [[ "$entry" == *-f16 ]]; then tag=f16; flags=(--f16); max_rel=2e-2; min_cos=0.9999
+  else tag=f32; flags=(); max_rel=1e-4; min_cos=0.99999; fi
   dir="$OUT/$mode"
   echo "== encode $mode ($tag)"
   start=$(date +%s)
