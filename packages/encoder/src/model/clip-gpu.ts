@@ -33,15 +33,13 @@ export function clipBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, we
   r.release(attended);
   const h = r.add(x, projected);
   r.release(projected);
-  const normed2 = r.layerNorm(h, w('layer_norm2.weight'), w('layer_norm2.bias'), clip.layerNormEps);
-  const hidden = r.linear(normed2, w('mlp.fc1.weight'), w('mlp.fc1.bias'));
-  r.release(normed2);
-  const activated = r.activation(hidden, 'quickGelu');
-  r.release(hidden);
-  const mlp = r.linear(activated, w('mlp.fc2.weight'), w('mlp.fc2.bias'));
-  r.release(activated);
-  const out = r.add(h, mlp);
+  const out = r.residualMlp(
+    h,
+    { weight: w('layer_norm2.weight'), bias: w('layer_norm2.bias'), eps: clip.layerNormEps },
+    { weight: w('mlp.fc1.weight'), bias: w('mlp.fc1.bias') },
+    { weight: w('mlp.fc2.weight'), bias: w('mlp.fc2.bias') },
+    'quickGelu',
+  );
   r.release(h);
-  r.release(mlp);
   return out;
 }

@@ -57,6 +57,29 @@ export class LayerRecorder {
     return out;
   }
 
+  /**
+   * The pre-norm MLP half of a transformer block, shared by SAM and CLIP:
+   * h + fc2(act(fc1(norm(h)))). Releases every intermediate; `h` stays owned by the caller.
+   */
+  residualMlp(
+    h: Tensor,
+    norm: { weight: Tensor; bias: Tensor; eps: number },
+    fc1: { weight: Tensor; bias: Tensor },
+    fc2: { weight: Tensor; bias: Tensor },
+    variant: 'gelu' | 'quickGelu',
+  ): Tensor {
+    const normed = this.layerNorm(h, norm.weight, norm.bias, norm.eps);
+    const hidden = this.linear(normed, fc1.weight, fc1.bias);
+    this.release(normed);
+    const activated = this.activation(hidden, variant);
+    this.release(hidden);
+    const mlp = this.linear(activated, fc2.weight, fc2.bias);
+    this.release(activated);
+    const out = this.add(h, mlp);
+    this.release(mlp);
+    return out;
+  }
+
   add(a: Tensor, b: Tensor): Tensor {
     const out = this.empty([...a.shape]);
     this.batch.dispatch(axpbyProgram(a, b, out, 1, 1));

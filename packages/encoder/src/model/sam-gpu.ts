@@ -50,16 +50,14 @@ export function samBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, wei
   r.release(normed);
   const h = r.add(x, attended);
   r.release(attended);
-  const normed2 = r.layerNorm(h, w('norm2.weight'), w('norm2.bias'), sam.layerNormEps);
-  const hidden = r.linear(normed2, w('mlp.lin1.weight'), w('mlp.lin1.bias'));
-  r.release(normed2);
-  const activated = r.activation(hidden, 'gelu');
-  r.release(hidden);
-  const mlp = r.linear(activated, w('mlp.lin2.weight'), w('mlp.lin2.bias'));
-  r.release(activated);
-  const out = r.add(h, mlp);
+  const out = r.residualMlp(
+    h,
+    { weight: w('norm2.weight'), bias: w('norm2.bias'), eps: sam.layerNormEps },
+    { weight: w('mlp.lin1.weight'), bias: w('mlp.lin1.bias') },
+    { weight: w('mlp.lin2.weight'), bias: w('mlp.lin2.bias') },
+    'gelu',
+  );
   r.release(h);
-  r.release(mlp);
   return out;
 }
 
