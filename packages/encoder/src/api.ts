@@ -1,4 +1,4 @@
-import type { GpuContext } from '@opticspace/gpu';
+import { resolveFloatStorage, type GpuContext } from '@opticspace/gpu';
 import { encoderConfigForMode, type EncoderConfig, type EncoderMode } from './config';
 import { DeepEncoderGpu } from './model/encoder-gpu';
 import type { StorageType } from './model/gpu-weights';
@@ -11,8 +11,8 @@ export interface OpenEncoderOptions {
   mode?: EncoderMode;
   /** ... or an explicit configuration (reduced sizes in tests); wins over `mode`. */
   config?: EncoderConfig;
-  /** Storage type on the GPU (f16 needs shader-f16). Default f32. */
-  dtype?: StorageType;
+  /** Storage type on the GPU: 'f16' needs shader-f16; 'auto' uses f16 where present, else f32. Default f32. */
+  dtype?: StorageType | 'auto';
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -24,5 +24,5 @@ export async function openDeepEncoder(ctx: GpuContext, source: WeightSource, opt
   const config = options.config ?? encoderConfigForMode(options.mode ?? 'base');
   const reader = await SafetensorsReader.open(source);
   const weights = await loadEncoderWeights(reader, config, options.onProgress);
-  return DeepEncoderGpu.create(ctx, weights, options.dtype ?? 'f32');
+  return DeepEncoderGpu.create(ctx, weights, resolveFloatStorage(ctx, options.dtype ?? 'f32'));
 }

@@ -198,3 +198,15 @@ export function releaseDevice(): void {
   cachedContext?.dispose();
   cachedContext = null;
 }
+
+/**
+ * The float storage type for f16-capable kernels: 'auto' picks f16 where the device has
+ * shader-f16 and falls back to f32 elsewhere (Chromium's SwiftShader); an explicit 'f16'
+ * on a device without it is an UnsupportedFeatureError rather than a silent downgrade.
+ */
+export function resolveFloatStorage(ctx: GpuContext, requested: 'f32' | 'f16' | 'auto' = 'auto'): 'f32' | 'f16' {
+  if (requested === 'f32') return 'f32';
+  if (ctx.features.shaderF16) return 'f16';
+  if (requested === 'f16') throw new UnsupportedFeatureError('shader-f16', "Use 'f32' or 'auto' storage on this adapter.");
+  return 'f32';
+}

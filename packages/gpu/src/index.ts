@@ -1,5 +1,5 @@
 export * from './errors';
-export { getDevice, createDevice, releaseDevice, GpuContext } from './device';
+export { getDevice, createDevice, releaseDevice, resolveFloatStorage, GpuContext } from './device';
 export type { AdapterDescription, GpuFeatures, GetDeviceOptions } from './device';
 export { Tensor, elementCount, shapeToString, readBuffer, BYTES_PER_ELEMENT } from './tensor';
 export type { DType, TensorData } from './tensor';
