@@ -27,6 +27,7 @@ export default defineConfig({
       input: {
         main: resolve(repoRoot, 'demo/index.html'),
         kernels: resolve(repoRoot, 'demo/kernels.html'),
+        'optical-check': resolve(repoRoot, 'demo/optical-check.html'),
       },
     },
   },

@@ -42,10 +42,12 @@ export function createBrowserCanvasFactory(): Canvas2DFactory {
       } catch (error) {
         throw new ImageDecodeError(`${(error as Error).message} (${bytes.byteLength} bytes)`, { cause: error });
       }
-      const { context } = createCanvas(bitmap.width, bitmap.height);
+      // Read the size before close(): a closed ImageBitmap reports 0 x 0.
+      const { width, height } = bitmap;
+      const { context } = createCanvas(width, height);
       (context as unknown as OffscreenCanvasRenderingContext2D).drawImage(bitmap, 0, 0);
       bitmap.close();
-      const data = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      const data = context.getImageData(0, 0, width, height);
       return { width: data.width, height: data.height, data: data.data };
     },
   };

@@ -69,7 +69,9 @@ export class HttpRangeSource implements WeightSource {
   ) {
     const fetchFunction = options.fetch ?? (globalThis.fetch as FetchFunction | undefined);
     if (!fetchFunction) throw new WeightFetchError(url, 'no fetch implementation is available');
-    this.fetchFunction = fetchFunction;
+    // Never call fetch as a method of this object: browsers throw 'Illegal invocation' when
+    // window.fetch runs with `this` other than the global object.
+    this.fetchFunction = (input, init) => fetchFunction(input, init);
   }
 
   async readRange(begin: number, end: number): Promise<Uint8Array> {
