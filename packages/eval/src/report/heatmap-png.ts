@@ -2,7 +2,10 @@
 import { heatmapLayout, type HeatmapData } from './heatmap';
 
 export async function heatmapPng(data: HeatmapData): Promise<Uint8Array> {
-  const { createCanvas } = await import(/* @vite-ignore */ '@napi-rs/canvas');
+  // A computed specifier keeps browser bundlers (Vite's dependency scan) away from this
+  // Node-only native module when an app imports @opticspace/eval.
+  const specifier = '@napi-rs/canvas';
+  const { createCanvas } = (await import(/* @vite-ignore */ specifier)) as typeof import('@napi-rs/canvas');
   const layout = heatmapLayout(data);
   const canvas = createCanvas(layout.width, layout.height);
   const context = canvas.getContext('2d');
