@@ -6,13 +6,14 @@
 #
 # usage: scripts/encoder-fixtures/verify_full.sh [OUT_DIR] [MODES]
 #   OUT_DIR  where weights (~0.8 GB) and outputs go, outside the repo (default /tmp/deepencoder-full)
-#   MODES    space-separated list of tiny, tiny-f16, small, base, large (default "tiny tiny-f16 base")
+#   MODES    space-separated list of tiny, small, base, large, each optionally with -f16
+#            (default "tiny tiny-f16 base base-f16"; "tiny" alone takes a few minutes)
 # Thresholds: f32 max |error| / max |expected| <= 1e-4 and every token cosine >= 0.99999;
 #             f16 storage <= 2e-2 and >= 0.9999 (measured: 2e-6 and 1.6e-3, see VERIFICATION.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-/tmp/deepencoder-full}"
-MODES="${2:-tiny tiny-f16 base}"
+MODES="${2:-tiny tiny-f16 base base-f16}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 cd "$ROOT"
 mkdir -p "$OUT"

@@ -180,7 +180,8 @@ class GpuItems implements ResidentItems {
         const plan = topkPlan(this.ctx, scores, k, { largest: true });
         owned.push(plan);
         for (const program of plan.programs) batch.dispatch(program);
-        await batch.submit();
+        const t = await batch.submit();
+        if ((globalThis as any).process?.env?.INDEX_PROFILE) console.log(t.map((x) => `${x.name} ${x.ms.toFixed(2)}`).join(', '));
         const orderKeys = (await plan.keys.read()) as Uint32Array;
         return { indices: Uint32Array.from((await plan.indices.read()) as Uint32Array), keys: decodeTopkKeys(orderKeys, true) };
       }
