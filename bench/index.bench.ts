@@ -61,6 +61,6 @@ export default async function indexBench(ctx: BenchContext): Promise<BenchTable[
   const adapter = ctx.gpu?.adapterName ?? 'none';
   return [
     { title: 'index: energy build (F = 384, default parameters)', notes: [`adapter: ${adapter}`, 'TS = the plain-TypeScript reference backend (also the no-WebGPU fallback)'], rows: buildRows },
-    { title: 'index: search (k = 10)', notes: [`adapter: ${adapter}`, 'QPS = queries per second; a batch is one GEMM + one top-k'], rows: queryRows },
+    { title: 'index: search (k = 10)', notes: [`adapter: ${adapter}`, 'QPS = queries per second; a batch is one query-products kernel ([Q; LQ] x X^T), one scoring kernel and one top-k, one submit and one readback'], rows: queryRows },
   ];
 }

@@ -1,7 +1,8 @@
 // Rank keys of a batch of B queries against a block of items (larger is better) from one GEMM:
 // products [2B, n] = [Q; L Q] @ X_block^T, so products[b][i] = q_b . x_i and products[B + b][i]
-// = (L q_b) . x_i. The block holds items [itemOffset, itemOffset + n) of totalItems (large
-// corpora are stored in several buffers). One invocation per (query, item) pair:
+// = (L q_b) . x_i (energy mode; the other modes need only products [B, n] = Q @ X_block^T).
+// The block holds items [itemOffset, itemOffset + n) of totalItems (large corpora are stored in
+// several buffers). One invocation per (query, item) pair:
 // keys[b * totalItems + itemOffset + i].
 //   mode 0 cosine:      cos(q, x), 0 when either vector is zero
 //   mode 1 lambdaAware: alpha * cos + (1 - alpha) * (1 - min(|lq - lx|, 1))
@@ -44,7 +45,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let b = flat / params.items;
   let i = flat - b * params.items;
   let dot = products[flat];
-  let cross = products[(params.queries + b) * params.items + i];
   let item = itemStats[params.itemOffset + i];
   let query = queryStats[b];
   var key = 0.0;
@@ -54,6 +54,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let closeness = 1.0 - min(abs(query.x - item.x), 1.0);
     key = params.alpha * cosine(dot, query.w, item.w) + (1.0 - params.alpha) * closeness;
   } else {
+    let cross = products[(params.queries + b) * params.items + i];
     let dirichlet = max(0.0, query.z - 2.0 * cross + item.z);
     key = -(params.weightLambda * abs(query.x - item.x) + params.weightDispersion * abs(query.y - item.y)
       + params.weightDirichlet * (dirichlet / (1.0 + dirichlet)));

@@ -28,6 +28,6 @@ export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';
 export { kmeansAssignProgram, kmeansUpdateProgram, squaredNormsProgram, squaredRowNorms, kmeansAssign, gpuLloyd } from './gpu/kmeans-assign';
 export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from './gpu/row-energies';
-export { scoreProgram, packStats, queryProductsProgram, stackQueries } from './gpu/score';
+export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
 export { selectTopProgram } from './gpu/select-top';

@@ -19,6 +19,7 @@ import {
   scoreProgram,
   queryProductsProgram,
   stackQueries,
+  productRows,
   selectTopProgram,
   projectOnGpu,
   profileCosinesOnGpu,
@@ -169,9 +170,11 @@ describe('index kernels: GPU vs TS reference', () => {
     const expected = scoreKeysReference(items, queries, mode, weights);
     const t = (data: Float32Array, shape: number[]) => Tensor.from(gpu(), data, shape);
     const keys = Tensor.empty(gpu(), [b, n]);
-    const products = Tensor.empty(gpu(), [2 * b, n]);
+    // Energy scores from [Q; L Q] @ X^T, the other modes from Q @ X^T alone.
+    const rows = productRows(mode, b);
+    const products = Tensor.empty(gpu(), [rows, n]);
     await new CommandBatch(gpu())
-      .dispatch(queryProductsProgram(gpu(), t(stackQueries(queries), [2 * b, f]), t(vectors.data, [n, f]), products))
+      .dispatch(queryProductsProgram(gpu(), t(stackQueries(queries, mode === 'energy'), [rows, f]), t(vectors.data, [n, f]), products))
       .dispatch(
         scoreProgram(
           products,
@@ -236,11 +239,29 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(Array.from(topKReference(keys, 1, 17).indices)).toEqual(order.slice(0, 17));
   });
 
-  for (const rows of [1, 2, 31, 32, 33, 70]) {
-    it(`query products (GEMV path up to 32 rows, tiled GEMM above) rows=${rows}`, async () => {
-      const rng = new SeededRandom(rows);
-      const n = 77;
-      const f = 19;
+  // f = 19: the scalar matrix-vector kernel, f = 20: the vec4 one; rows 3, 5, 31, 33, 70 leave a
+  // partial group of 4 query rows, n = 77, 3, 2, 1 a partial group of 4 items.
+  for (const [rows, f, n] of [
+    [1, 19, 77],
+    [2, 19, 77],
+    [5, 19, 77],
+    [31, 19, 77],
+    [32, 19, 77],
+    [33, 19, 77],
+    [70, 19, 77],
+    [1, 20, 77],
+    [3, 20, 77],
+    [5, 20, 77],
+    [31, 20, 77],
+    [32, 20, 77],
+    [33, 20, 77],
+    [70, 20, 77],
+    [5, 19, 2],
+    [2, 20, 3],
+    [9, 20, 1],
+  ]) {
+    it(`query products (matrix-vector kernels) rows=${rows} f=${f} n=${n}`, async () => {
+      const rng = new SeededRandom(rows + 100 * f);
       const queries = matrix(rng.normalArray(rows * f), f);
       const items = matrix(rng.normalArray(n * f), f);
       const transposed = new Float32Array(f * n);
@@ -290,6 +311,18 @@ describe('index kernels: GPU vs TS reference', () => {
       expect(Array.from(actual.neighbours)).toEqual(Array.from(expected.neighbours));
     });
   }
+
+  it('score rejects products with the wrong number of rows for the mode', () => {
+    // 2 queries, 3 items: energy needs [4, 3] products ([Q; L Q] @ X^T), cosine [2, 3].
+    const itemStats = Tensor.from(gpu(), new Float32Array(12), [3, 4]);
+    const queryStats = Tensor.from(gpu(), new Float32Array(8), [2, 4]);
+    const keys = Tensor.empty(gpu(), [2, 3]);
+    const weights = { alpha: 0.5, lambda: 1, dispersion: 1, dirichlet: 1 };
+    expect(() => scoreProgram(Tensor.empty(gpu(), [2, 3]), itemStats, queryStats, keys, 'energy', weights)).toThrow(/must be \[4, n\] \(energy, 2 queries\)/);
+    expect(() => scoreProgram(Tensor.empty(gpu(), [4, 3]), itemStats, queryStats, keys, 'cosine', weights)).toThrow(/must be \[2, n\] \(cosine, 2 queries\)/);
+    expect(productRows('energy', 2)).toBe(4);
+    expect(productRows('lambdaAware', 2)).toBe(2);
+  });
 
   it('select-top rejects k > n', () => {
     const keys = Tensor.from(gpu(), new Float32Array(4), [1, 4]);

@@ -86,6 +86,13 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       for (const hits of [...cosine, ...energy]) for (const hit of hits) expect(Number.isFinite(hit.score)).toBe(true);
     });
 
+    it('concurrent searches (sharing the readback buffers) give the sequential results', async () => {
+      const sequential = [];
+      for (const [j, query] of queries.entries()) sequential.push(await index.search(query, { k: 3 + j, method: j % 2 ? 'cosine' : 'energy' }));
+      const concurrent = await Promise.all(queries.map((query, j) => index.search(query, { k: 3 + j, method: j % 2 ? 'cosine' : 'energy' })));
+      expect(concurrent).toEqual(sequential);
+    });
+
     it('an item queried against itself ranks first in every mode', async () => {
       for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid'] as const) {
         const hits = await index.search(corpus.slice(17 * F, 18 * F), { k: 1, method });

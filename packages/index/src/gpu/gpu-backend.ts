@@ -2,8 +2,9 @@
  * The WebGPU backend. Item vectors and their signatures stay resident on the GPU from the
  * signature pass through every search; a search uploads only the queries (and L q, their
  * statistics) and reads back only the top-k indices and keys.
- * Scoring is one GEMM ([Q; L Q] @ X^T), one combine kernel per mode and a GPU top-k, all in one
- * submit per batch of queries. Corpora larger than one storage buffer are kept in row blocks.
+ * Scoring is one product [Q; L Q] @ X^T (score.ts queryProductsProgram), one combine kernel per
+ * mode and a GPU top-k, all in one submit per batch of queries with one readback (into mappable
+ * buffers kept across calls). Corpora larger than one storage buffer are kept in row blocks.
  */
 import { CommandBatch, TOPK_MAX_K, Tensor, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
@@ -16,7 +17,7 @@ import { sliceQueries } from '../cpu/cpu-backend';
 import { gpuLloyd } from './kmeans-assign';
 import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
-import { packStats, queryProductsProgram, scoreProgram, stackQueries } from './score';
+import { packStats, productRows, queryProductsProgram, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
 import { selectTopProgram } from './select-top';
 
 export interface GpuBackendOptions {
@@ -84,6 +85,12 @@ export class GpuBackend implements IndexBackend {
   }
 }
 
+/**
+ * Up to this k, select-top.wgsl (k selection rounds) beats the shared sorting top-k on llvmpipe
+ * (k = 10: 3-5x at N = 10K-100K; even at k = 32, slower from k = 64).
+ */
+export const SELECT_ROUNDS_MAX_K = 32;
+
 interface ItemBlock {
   start: number;
   rows: number;
@@ -95,6 +102,8 @@ class GpuItems implements ResidentItems {
   private readonly count: number;
   private readonly features: number;
   private stats: Tensor | null = null;
+  private readback: { indices: Tensor; keys: Tensor } | null = null;
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: GpuContext,
@@ -159,46 +168,95 @@ class GpuItems implements ResidentItems {
     return { queries: count, k, indices, keys };
   }
 
-  /** Per block: product + combine into one keys matrix; then top-k. Only [rows, k] is read back. */
-  private async scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
+  /**
+   * Per block: product + combine into one keys matrix; then top-k, and copies of the [rows, k]
+   * results into the mappable readback buffers: one submit and one readback per batch.
+   */
+  private scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<{ indices: Uint32Array; keys: Float32Array }> {
+    // One batch at a time: the readback buffers are shared by every call.
+    const run = this.pending.then(() => this.scoreBatchNow(part, mode, weights, k));
+    this.pending = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async scoreBatchNow(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
     const rows = part.vectors.rows;
-    const stacked = Tensor.from(this.ctx, stackQueries(part), [2 * rows, this.features]);
+    // Energy needs [Q; L Q] @ X^T; cosine and lambdaAware only Q @ X^T (half the work).
+    const stacked = Tensor.from(this.ctx, stackQueries(part, usesLaplacianProducts(mode)), [productRows(mode, rows), this.features]);
     const queryStats = Tensor.from(this.ctx, packStats(part.lambda, part.dispersion, part.quadratic, part.norm), [rows, 4]);
     const scores = Tensor.empty(this.ctx, [rows, this.count]);
     const owned: Array<{ dispose(): void }> = [stacked, queryStats, scores];
     try {
       const batch = new CommandBatch(this.ctx);
       for (const block of this.blocks) {
-        const products = Tensor.empty(this.ctx, [2 * rows, block.rows]);
+        const products = Tensor.empty(this.ctx, [productRows(mode, rows), block.rows]);
         owned.push(products);
         batch
           .dispatch(queryProductsProgram(this.ctx, stacked, block.vectors, products))
           .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights, block.start));
       }
-      if (k <= TOPK_MAX_K) {
+      let topIndices: Tensor;
+      let topKeys: Tensor;
+      const sortable = k > SELECT_ROUNDS_MAX_K && k <= TOPK_MAX_K;
+      if (sortable) {
         // The shared top-k (multi-pass, parallel over chunks of each row).
         const plan = topkPlan(this.ctx, scores, k, { largest: true });
         owned.push(plan);
         for (const program of plan.programs) batch.dispatch(program);
-        const t = await batch.submit();
-        if ((globalThis as any).process?.env?.INDEX_PROFILE) console.log(t.map((x) => `${x.name} ${x.ms.toFixed(2)}`).join(', '));
-        const orderKeys = (await plan.keys.read()) as Uint32Array;
-        return { indices: Uint32Array.from((await plan.indices.read()) as Uint32Array), keys: decodeTopkKeys(orderKeys, true) };
+        [topIndices, topKeys] = [plan.indices, plan.keys];
+      } else {
+        // Small or very large k: one workgroup per query, k selection rounds (select-top.wgsl).
+        topIndices = Tensor.empty(this.ctx, [rows, k], 'u32');
+        topKeys = Tensor.empty(this.ctx, [rows, k]);
+        owned.push(topIndices, topKeys);
+        batch.dispatch(selectTopProgram(scores, k, topIndices, topKeys));
       }
-      // Larger k: one workgroup per query, k selection rounds (select-top.wgsl).
-      const topIndices = Tensor.empty(this.ctx, [rows, k], 'u32');
-      const topKeys = Tensor.empty(this.ctx, [rows, k]);
-      owned.push(topIndices, topKeys);
-      await batch.dispatch(selectTopProgram(scores, k, topIndices, topKeys)).submit();
-      return { indices: Uint32Array.from((await topIndices.read()) as Uint32Array), keys: Float32Array.from((await topKeys.read()) as Float32Array) };
+      const readback = this.readbackBuffers(rows * k);
+      await batch.copy(topIndices, readback.indices).copy(topKeys, readback.keys).submit();
+      const [indexBytes, keyBytes] = await Promise.all([mapCopy(readback.indices.buffer, rows * k * 4), mapCopy(readback.keys.buffer, rows * k * 4)]);
+      const indices = new Uint32Array(indexBytes);
+      return { indices, keys: sortable ? decodeTopkKeys(new Uint32Array(keyBytes), true) : new Float32Array(keyBytes) };
     } finally {
       for (const t of owned) t.dispose();
     }
+  }
+
+  /** Mappable copies of the [rows, k] results, kept across calls and grown when a batch needs more. */
+  private readbackBuffers(values: number): { indices: Tensor; keys: Tensor } {
+    if (!this.readback || this.readback.indices.size < values) {
+      this.destroyReadback();
+      const size = Math.max(values, 64);
+      const create = () =>
+        new Tensor(this.ctx, [size], 'u32', this.ctx.device.createBuffer({ size: size * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+      this.readback = { indices: create(), keys: create() };
+    }
+    return this.readback;
+  }
+
+  private destroyReadback(): void {
+    // Not pool buffers: destroyed here, never disposed into the pool.
+    this.readback?.indices.buffer.destroy();
+    this.readback?.keys.buffer.destroy();
+    this.readback = null;
   }
 
   dispose(): void {
     for (const block of this.blocks) block.vectors.dispose();
     this.stats?.dispose();
     this.stats = null;
+    this.destroyReadback();
+  }
+}
+
+/** The first `byteLength` bytes of a MAP_READ buffer (one map round trip), left unmapped for reuse. */
+async function mapCopy(buffer: GPUBuffer, byteLength: number): Promise<ArrayBuffer> {
+  await buffer.mapAsync(GPUMapMode.READ, 0, byteLength);
+  try {
+    return buffer.getMappedRange(0, byteLength).slice(0);
+  } finally {
+    buffer.unmap();
   }
 }

@@ -1,6 +1,7 @@
 import source from '../../../../shaders/index/score.wgsl?raw';
 import productsSource from '../../../../shaders/index/query-products.wgsl?raw';
-import { ShapeError, Tensor, linearWorkgroups, matmulProgram, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import vectorProductsSource from '../../../../shaders/index/query-products-vec4.wgsl?raw';
+import { LimitExceededError, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
 const WORKGROUP_SIZE = 256;
@@ -17,20 +18,38 @@ export function packStats(lambda: ArrayLike<number>, dispersion: ArrayLike<numbe
   return out;
 }
 
-/** [Q; L Q] as one [2B, F'] array: the left operand of the scoring GEMM. */
-export function stackQueries(queries: PreparedQueries): Float32Array {
+/** Only the energy mode needs the (L q) . x products; the other modes score from q . x alone. */
+export function usesLaplacianProducts(mode: ScoreMode): boolean {
+  return mode === 'energy';
+}
+
+/** Rows of the scoring product for B queries: [Q; L Q] (2B) in energy mode, Q (B) otherwise. */
+export function productRows(mode: ScoreMode, queries: number): number {
+  return usesLaplacianProducts(mode) ? 2 * queries : queries;
+}
+
+/** [Q; L Q] as one [2B, F'] array (or Q alone, [B, F']): the left operand of the scoring product. */
+export function stackQueries(queries: PreparedQueries, withLaplacian = true): Float32Array {
+  if (!withLaplacian) return queries.vectors.data;
   const stacked = new Float32Array(queries.vectors.data.length * 2);
   stacked.set(queries.vectors.data);
   stacked.set(queries.laplacianTimesQuery.data, queries.vectors.data.length);
   return stacked;
 }
 
-/** Stacked query rows up to which query-products.wgsl beats the tiled GEMM (64-row tiles). */
-export const SMALL_BATCH_ROWS = 32;
+/**
+ * Query rows and items per invocation of the matrix-vector kernels (measured on llvmpipe: 4 x 4
+ * beats 2, 6 and 8 of either; more accumulators spill).
+ */
+export const PRODUCT_GROUP_ROWS = 4;
+export const PRODUCT_GROUP_ITEMS = 4;
 
 /**
- * products [2B, N] = [Q; L Q] @ X^T (the one matrix product every mode needs): the shared tiled
- * matmul for large batches, one pass over the items (query-products.wgsl) for small ones.
+ * products [R, N] = stacked query rows @ X^T ([Q; L Q] or Q, the one matrix product of a search)
+ * as a matrix-vector pass: query-products-vec4.wgsl when F is a multiple of 4, else
+ * query-products.wgsl (scalar loads). Each item row is read once per group of 4 query rows. On
+ * llvmpipe both beat the shared tiled matmul at every batch size measured (2-128 rows: 1.7-3x at
+ * 128 rows, 20-30x at 2 rows, where the tiled matmul pads to 64-row tiles).
  */
 export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, items: Tensor, products: Tensor): ComputeProgram {
   const [rows, f] = stackedQueries.shape;
@@ -38,20 +57,25 @@ export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, it
   if (f !== itemFeatures || products.size !== rows * n) {
     throw new ShapeError(`queryProducts: queries [${stackedQueries.shape}], items [${items.shape}], products [${products.shape}] do not agree`);
   }
-  if (rows > SMALL_BATCH_ROWS) return matmulProgram(ctx, stackedQueries, items, products, { transposeB: true });
+  const vector = f % 4 === 0;
+  // Rows in balanced groups of at most PRODUCT_GROUP_ROWS, one group per workgroup z.
+  const groups = Math.ceil(rows / PRODUCT_GROUP_ROWS);
+  const maxGroups = ctx.limits.maxComputeWorkgroupsPerDimension;
+  if (groups > maxGroups) throw new LimitExceededError('queryProducts (query row groups)', groups, maxGroups, 'Search in smaller batches.');
+  const [x, y] = linearWorkgroups(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64);
   return {
-    name: 'index_query_products',
-    source: productsSource,
-    constants: { WORKGROUP_SIZE: 64 },
+    name: vector ? 'index_query_products_vec4' : 'index_query_products',
+    source: vector ? vectorProductsSource : productsSource,
+    constants: { WORKGROUP_SIZE: 64, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
     bindings: [stackedQueries, items, products],
-    uniforms: [{ u32: n }, { u32: f }, { u32: rows }],
-    workgroups: linearWorkgroups(ctx, n, 64),
+    uniforms: [{ u32: n }, { u32: vector ? f / 4 : f }, { u32: rows }],
+    workgroups: [x, y, groups],
   };
 }
 
 /**
  * Rank keys of items [itemOffset, itemOffset + n) into keys [B, totalItems], from a block's
- * products [2B, n] (reference: search.ts scoreKeysReference).
+ * products [productRows(mode, B), n] (reference: search.ts scoreKeysReference).
  */
 export function scoreProgram(
   products: Tensor,
@@ -64,10 +88,11 @@ export function scoreProgram(
 ): ComputeProgram {
   const totalItems = itemStats.size / 4;
   const b = queryStats.size / 4;
-  const n = products.size / (2 * b);
+  const rows = productRows(mode, b);
+  const n = products.size / rows;
   if (!Number.isInteger(n) || !Number.isInteger(b) || itemOffset + n > totalItems || keys.size !== b * totalItems) {
     throw new ShapeError(
-      `score: products [${products.shape}] must be [2 * ${b}, n] with ${itemOffset} + n <= ${totalItems} items, keys [${keys.shape}] [${b}, ${totalItems}]`,
+      `score: products [${products.shape}] must be [${rows}, n] (${mode}, ${b} queries) with ${itemOffset} + n <= ${totalItems} items, keys [${keys.shape}] [${b}, ${totalItems}]`,
     );
   }
   return {
