@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { SeededRandom } from '@opticspace/gpu';
-import { parseSafetensorsHeader, readHeaderLength, writeSafetensors } from '@opticspace/encoder';
+import { parseSafetensorsHeader, readHeaderLength } from '@opticspace/encoder';
+import { smallCheckpoint } from '../packages/optical/test/small-checkpoint';
 import {
   createNodeCanvasFactory,
   decodeImage,
@@ -254,18 +255,8 @@ describe('optical pipeline in Chromium', () => {
   });
 
   describe('streamCheckpoint over HTTP Range with the Cache API', () => {
-    // A small checkpoint: encoder tensors (fetched) between "language model" tensors (never fetched).
-    const random = new SeededRandom(11);
-    const tensors = {
-      'lm_head.weight': { shape: [96, 32], data: random.normalArray(96 * 32) },
-      'model.image_newline': { shape: [8], data: random.normalArray(8) },
-      'model.layers.0.mlp.weight': { shape: [128, 64], data: random.normalArray(128 * 64) },
-      'model.projector.layers.weight': { shape: [8, 16], data: random.normalArray(128) },
-      'model.sam_model.patch_embed.proj.weight': { shape: [4, 3, 2, 2], data: random.normalArray(48), dtype: 'BF16' as const },
-      'model.view_seperator': { shape: [8], data: random.normalArray(8) },
-      'model.vision_model.embeddings.class_embedding': { shape: [16], data: random.normalArray(16) },
-    };
-    const checkpoint = writeSafetensors(tensors);
+    // Encoder tensors (fetched) between "language model" tensors (never fetched).
+    const { tensors, checkpoint } = smallCheckpoint(11, 96);
     const header = parseSafetensorsHeader(checkpoint, checkpoint.byteLength);
     const headerEnd = 8 + readHeaderLength(checkpoint.subarray(0, 8), checkpoint.byteLength);
     const encoderNames = [...header.tensors.keys()].filter(isEncoderTensor).sort((a, b) => header.tensors.get(a)!.begin - header.tensors.get(b)!.begin);

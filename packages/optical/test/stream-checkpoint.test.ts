@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SafetensorsReader, writeSafetensors, MissingTensorError, SafetensorsFormatError } from '@opticspace/encoder';
-import { SeededRandom } from '@opticspace/gpu';
+import { SafetensorsReader, MissingTensorError, SafetensorsFormatError } from '@opticspace/encoder';
 import {
   coalesceRanges,
   isEncoderTensor,
@@ -14,19 +13,10 @@ import {
   WeightFetchError,
   type StreamProgress,
 } from '../src/index';
+import { smallCheckpoint } from './small-checkpoint';
 
-// A small checkpoint: encoder tensors plus "language model" tensors that must never be fetched.
-const random = new SeededRandom(7);
-const tensors = {
-  'lm_head.weight': { shape: [64, 32], data: random.normalArray(64 * 32) },
-  'model.image_newline': { shape: [8], data: random.normalArray(8) },
-  'model.layers.0.mlp.weight': { shape: [128, 64], data: random.normalArray(128 * 64) },
-  'model.projector.layers.weight': { shape: [8, 16], data: random.normalArray(128) },
-  'model.sam_model.patch_embed.proj.weight': { shape: [4, 3, 2, 2], data: random.normalArray(48), dtype: 'BF16' as const },
-  'model.view_seperator': { shape: [8], data: random.normalArray(8) },
-  'model.vision_model.embeddings.class_embedding': { shape: [16], data: random.normalArray(16) },
-};
-const checkpoint = writeSafetensors(tensors);
+// Encoder tensors plus "language model" tensors that must never be fetched.
+const { tensors, checkpoint } = smallCheckpoint(7);
 const encoderNames = Object.keys(tensors).filter(isEncoderTensor);
 
 type Behaviour = 'normal' | 'ignore-range' | 'drop' | 'wrong-range' | 'no-etag' | 'missing' | 'stall' | 'hidden-range';
