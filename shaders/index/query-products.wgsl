@@ -1,21 +1,22 @@
-// products[r][i] = queries[r] . items[i] for any feature count (scalar loads): the
-// matrix-vector form of the scoring GEMM, any batch size (query-products-vec4.wgsl is the
-// vec4 form for features divisible by 4). Each invocation takes ITEMS consecutive items and ROWS
-// query rows and reads every item row once; each query value it loads serves ITEMS items. ROWS
-// and ITEMS are pipeline constants, so the loops unroll and the ROWS * ITEMS accumulators stay
-// in registers (a dynamically indexed private array spills on llvmpipe). Query rows
-// [z * ROWS, z * ROWS + ROWS) go to workgroups with group z, so larger batches read every item
-// row once per group of ROWS query rows.
+// products[r][i] = queries[r] . items[i]: the matrix-vector form of the scoring GEMM, any batch
+// size. The host prepends the load type: `alias chunk = vec4f;` with
+// `fn chunk_dot(a, b) = dot(a, b)` when the feature count is a multiple of 4 (vec4 loads), or
+// `alias chunk = f32;` with `a * b` otherwise; `chunks` is the feature count in those units.
+// Each invocation takes ITEMS consecutive items and ROWS query rows and reads every item row
+// once; each query chunk it loads serves ITEMS items. ROWS and ITEMS are pipeline constants, so
+// the loops unroll and the ROWS * ITEMS accumulators stay in registers (a dynamically indexed
+// private array spills on llvmpipe). Query rows [z * ROWS, z * ROWS + ROWS) go to workgroups
+// with group z, so larger batches read every item row once per group of ROWS query rows.
 // Reference: packages/index/src/matrix.ts multiply(queries, items^T).
 
 struct Params {
   items: u32,
-  features: u32,
+  chunks: u32,
   rows: u32,
 };
 
-@group(0) @binding(0) var<storage, read> queries: array<f32>;
-@group(0) @binding(1) var<storage, read> items: array<f32>;
+@group(0) @binding(0) var<storage, read> queries: array<chunk>;
+@group(0) @binding(1) var<storage, read> items: array<chunk>;
 @group(0) @binding(2) var<storage, read_write> products: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
@@ -37,18 +38,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var bases: array<u32, MAX_ITEMS>;
   for (var j = 0u; j < ITEMS; j++) {
     // Past the last item, repeat it (its sums are not written).
-    bases[j] = min(first + j, params.items - 1u) * params.features;
+    bases[j] = min(first + j, params.items - 1u) * params.chunks;
   }
-  for (var c = 0u; c < params.features; c++) {
-    var x: array<f32, MAX_ITEMS>;
+  for (var c = 0u; c < params.chunks; c++) {
+    var x: array<chunk, MAX_ITEMS>;
     for (var j = 0u; j < ITEMS; j++) {
       x[j] = items[bases[j] + c];
     }
     for (var r = 0u; r < ROWS; r++) {
       // The last group may be partial: its extra rows repeat the last query row and are not written.
-      let q = queries[min(firstRow + r, params.rows - 1u) * params.features + c];
+      let q = queries[min(firstRow + r, params.rows - 1u) * params.chunks + c];
       for (var j = 0u; j < ITEMS; j++) {
-        sums[j][r] += q * x[j];
+        sums[j][r] += chunk_dot(q, x[j]);
       }
     }
   }

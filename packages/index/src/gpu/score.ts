@@ -1,6 +1,5 @@
 import source from '../../../../shaders/index/score.wgsl?raw';
 import productsSource from '../../../../shaders/index/query-products.wgsl?raw';
-import vectorProductsSource from '../../../../shaders/index/query-products-vec4.wgsl?raw';
 import { LimitExceededError, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
@@ -44,10 +43,14 @@ export function stackQueries(queries: PreparedQueries, withLaplacian = true): Fl
 export const PRODUCT_GROUP_ROWS = 4;
 export const PRODUCT_GROUP_ITEMS = 4;
 
+/** The load unit query-products.wgsl works in: vec4 when F % 4 == 0, else single floats. */
+const VECTOR_CHUNKS = 'alias chunk = vec4f;\nfn chunk_dot(a: chunk, b: chunk) -> f32 { return dot(a, b); }\n';
+const SCALAR_CHUNKS = 'alias chunk = f32;\nfn chunk_dot(a: chunk, b: chunk) -> f32 { return a * b; }\n';
+
 /**
  * products [R, N] = stacked query rows @ X^T ([Q; L Q] or Q, the one matrix product of a search)
- * as a matrix-vector pass: query-products-vec4.wgsl when F is a multiple of 4, else
- * query-products.wgsl (scalar loads). Each item row is read once per group of 4 query rows. On
+ * as a matrix-vector pass (query-products.wgsl) with vec4 loads when F is a multiple of 4, else
+ * scalar loads. Each item row is read once per group of 4 query rows. On
  * llvmpipe both beat the shared tiled matmul at every batch size measured (2-128 rows: 1.7-3x at
  * 128 rows, 20-30x at 2 rows, where the tiled matmul pads to 64-row tiles).
  */
@@ -65,7 +68,7 @@ export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, it
   const [x, y] = linearWorkgroups(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64);
   return {
     name: vector ? 'index_query_products_vec4' : 'index_query_products',
-    source: vector ? vectorProductsSource : productsSource,
+    source: (vector ? VECTOR_CHUNKS : SCALAR_CHUNKS) + productsSource,
     constants: { WORKGROUP_SIZE: 64, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
     bindings: [stackedQueries, items, products],
     uniforms: [{ u32: n }, { u32: vector ? f / 4 : f }, { u32: rows }],
