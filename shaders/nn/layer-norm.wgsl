@@ -1,6 +1,7 @@
 // Layer normalisation over the last axis of x [rows, n], as torch.nn.LayerNorm: biased variance,
 // out = (x - mean) / sqrt(var + eps) * gamma + beta. One workgroup per row; two passes (mean,
-// then squared deviations) for accuracy. `elem` (f32 or f16) is prepended by the host.
+// then squared deviations) for accuracy. `elem` (f32 or f16) and workgroup-reduce.wgsl
+// (reduce_sum, WORKGROUP_SIZE) are prepended by the host.
 
 struct Params {
   rows: u32,
@@ -13,24 +14,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> beta: array<elem>;
 @group(0) @binding(3) var<storage, read_write> out: array<elem>;
 @group(0) @binding(4) var<uniform> params: Params;
-
-const WORKGROUP_SIZE: u32 = 256u;
-
-var<workgroup> scratch: array<f32, 256>;
-
-fn reduce_sum(value: f32, lane: u32) -> f32 {
-  scratch[lane] = value;
-  workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      scratch[lane] += scratch[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  let result = scratch[0];
-  workgroupBarrier();
-  return result;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(

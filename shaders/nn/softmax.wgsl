@@ -1,5 +1,6 @@
 // Row-wise softmax of x [rows, n]: one workgroup per row, max-subtracted so exp never overflows.
-// `elem` (f32 or f16) is the storage type, prepended by the host; all arithmetic is f32.
+// `elem` (f32 or f16) is the storage type and workgroup-reduce.wgsl (reduce_max, reduce_sum,
+// WORKGROUP_SIZE) is prepended by the host; all arithmetic is f32.
 
 struct Params {
   rows: u32,
@@ -9,38 +10,6 @@ struct Params {
 @group(0) @binding(0) var<storage, read> x: array<elem>;
 @group(0) @binding(1) var<storage, read_write> out: array<elem>;
 @group(0) @binding(2) var<uniform> params: Params;
-
-const WORKGROUP_SIZE: u32 = 256u;
-
-var<workgroup> scratch: array<f32, 256>;
-
-fn reduce_max(value: f32, lane: u32) -> f32 {
-  scratch[lane] = value;
-  workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      scratch[lane] = max(scratch[lane], scratch[lane + stride]);
-    }
-    workgroupBarrier();
-  }
-  let result = scratch[0];
-  workgroupBarrier();
-  return result;
-}
-
-fn reduce_sum(value: f32, lane: u32) -> f32 {
-  scratch[lane] = value;
-  workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      scratch[lane] += scratch[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  let result = scratch[0];
-  workgroupBarrier();
-  return result;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(

@@ -1,4 +1,5 @@
 import source from '../../../../shaders/nn/layer-norm.wgsl?raw';
+import reduceSource from '../../../../shaders/nn/workgroup-reduce.wgsl?raw';
 import type { GpuContext } from '../device';
 import { InvalidInputError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
@@ -21,7 +22,7 @@ export function layerNormProgram(ctx: GpuContext, x: Tensor, gamma: Tensor, beta
   if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`layerNorm: eps must be a finite number >= 0, got ${eps}`);
   return {
     name: `layer_norm_${x.dtype}`,
-    source: withElementType(source, x.dtype as 'f32' | 'f16'),
+    source: withElementType(reduceSource + source, x.dtype as 'f32' | 'f16'),
     bindings: [x, gamma, beta, out],
     uniforms: [{ u32: rows }, { u32: columns }, { f32: eps }],
     workgroups: linearWorkgroups(ctx, rows, 1),

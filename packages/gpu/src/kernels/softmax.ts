@@ -1,4 +1,5 @@
 import source from '../../../../shaders/nn/softmax.wgsl?raw';
+import reduceSource from '../../../../shaders/nn/workgroup-reduce.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
@@ -23,7 +24,7 @@ export function softmaxProgram(ctx: GpuContext, x: Tensor, out: Tensor): Compute
   }
   return {
     name: `softmax_${x.dtype}`,
-    source: withElementType(source, x.dtype as 'f32' | 'f16'),
+    source: withElementType(reduceSource + source, x.dtype as 'f32' | 'f16'),
     bindings: [x, out],
     uniforms: [{ u32: rows }, { u32: columns }],
     workgroups: linearWorkgroups(ctx, rows, 1),
