@@ -2,17 +2,19 @@ import { defineConfig } from 'vite';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoCorpusPlugin } from './scripts/build-demo-corpus';
+import { shaderAlias } from './scripts/shader-alias.mjs';
 
 const repoRoot = dirname(fileURLToPath(import.meta.url));
 
 // Serves the demo (demo/) with the kernel check page (demo/kernels.html). WGSL files are
-// imported with `?raw`, which Vite inlines; the same files load in Node through
+// imported as `@shaders/<area>/<op>.wgsl?raw`, which Vite inlines; the same files load in Node through
 // scripts/wgsl-hooks.mjs. demoCorpusPlugin writes demo/public/cve-corpus.json (from
 // @opticspace/eval's CVE/CWE dataset) when it is missing or stale.
 export default defineConfig({
   root: resolve(repoRoot, 'demo'),
   publicDir: resolve(repoRoot, 'demo/public'),
   plugins: [demoCorpusPlugin()],
+  resolve: { alias: shaderAlias },
   // The demo's search engine runs in a module worker (demo/src/engine-worker.ts).
   worker: { format: 'es' },
   // Node-only native modules that some packages import lazily: never pre-bundle them for the browser.

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { shaderAlias } from './scripts/shader-alias.mjs';
 
 // Unit and GPU tests run in Node on Dawn (the `webgpu` package) with a software Vulkan
 // driver (lavapipe). Each test file gets its own process and device.
 export default defineConfig({
+  resolve: { alias: shaderAlias },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     pool: 'forks',

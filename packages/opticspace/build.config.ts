@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { shaderAlias } from '../../scripts/shader-alias.mjs';
 
 const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -123,6 +124,7 @@ export function libraryConfig(configUrl: string): UserConfig {
     root: packageDir,
     logLevel: 'warn',
     plugins: [keepDawnImportComputed(), declarations(packageDir)],
+    resolve: { alias: shaderAlias },
     build: {
       outDir: join(packageDir, 'dist'),
       emptyOutDir: true,

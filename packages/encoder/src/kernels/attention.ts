@@ -1,4 +1,4 @@
-import source from '../../../../shaders/encoder/attention.wgsl?raw';
+import source from '@shaders/encoder/attention.wgsl?raw';
 import { InvalidInputError, LimitExceededError, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 import type { AttentionGeometry } from './rel-pos-bias';

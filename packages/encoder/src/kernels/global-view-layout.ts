@@ -1,4 +1,4 @@
-import source from '../../../../shaders/encoder/global-view-layout.wgsl?raw';
+import source from '@shaders/encoder/global-view-layout.wgsl?raw';
 import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 

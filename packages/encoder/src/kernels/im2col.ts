@@ -1,4 +1,4 @@
-import source from '../../../../shaders/encoder/im2col.wgsl?raw';
+import source from '@shaders/encoder/im2col.wgsl?raw';
 import { InvalidInputError, linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 

@@ -1,4 +1,4 @@
-import source from '../../../../shaders/elementwise/axpby.wgsl?raw';
+import source from '@shaders/elementwise/axpby.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';

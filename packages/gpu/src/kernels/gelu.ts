@@ -1,4 +1,4 @@
-import source from '../../../../shaders/nn/gelu.wgsl?raw';
+import source from '@shaders/nn/gelu.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';

@@ -1,4 +1,4 @@
-import source from '../../../../shaders/linalg/matmul.wgsl?raw';
+import source from '@shaders/linalg/matmul.wgsl?raw';
 import type { GpuContext } from '../device';
 import { LimitExceededError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';

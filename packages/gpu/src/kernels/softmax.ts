@@ -1,5 +1,5 @@
-import source from '../../../../shaders/nn/softmax.wgsl?raw';
-import reduceSource from '../../../../shaders/nn/workgroup-reduce.wgsl?raw';
+import source from '@shaders/nn/softmax.wgsl?raw';
+import reduceSource from '@shaders/nn/workgroup-reduce.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';

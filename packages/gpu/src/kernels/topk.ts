@@ -1,4 +1,4 @@
-import source from '../../../../shaders/select/topk.wgsl?raw';
+import source from '@shaders/select/topk.wgsl?raw';
 import type { GpuContext } from '../device';
 import { InvalidInputError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';

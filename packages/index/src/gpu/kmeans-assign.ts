@@ -1,6 +1,6 @@
-import source from '../../../../shaders/index/kmeans-assign.wgsl?raw';
-import updateSource from '../../../../shaders/index/kmeans-update.wgsl?raw';
-import normsSource from '../../../../shaders/index/squared-norms.wgsl?raw';
+import source from '@shaders/index/kmeans-assign.wgsl?raw';
+import updateSource from '@shaders/index/kmeans-update.wgsl?raw';
+import normsSource from '@shaders/index/squared-norms.wgsl?raw';
 import { CommandBatch, ShapeError, Tensor, linearWorkgroups, matmulProgram, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { groupByLabel, type LloydEngine } from '../kmeans';
 import type { Matrix } from '../matrix';

@@ -1,4 +1,4 @@
-import source from '../../../../shaders/index/row-energies.wgsl?raw';
+import source from '@shaders/index/row-energies.wgsl?raw';
 import { CommandBatch, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';

@@ -1,5 +1,5 @@
-import source from '../../../../shaders/index/score.wgsl?raw';
-import productsSource from '../../../../shaders/index/query-products.wgsl?raw';
+import source from '@shaders/index/score.wgsl?raw';
+import productsSource from '@shaders/index/query-products.wgsl?raw';
 import { LimitExceededError, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 

@@ -1,4 +1,4 @@
-import source from '../../../../shaders/index/select-top.wgsl?raw';
+import source from '@shaders/index/select-top.wgsl?raw';
 import { LimitExceededError, ShapeError, type ComputeProgram, type Tensor } from '@opticspace/gpu';
 
 /** Short rows (feature kNN) use narrow workgroups: fewer idle lanes and cheaper barriers. */
