@@ -6,7 +6,7 @@ import { shaderAlias } from './scripts/shader-alias.mjs';
 export default defineConfig({
   resolve: { alias: shaderAlias },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 180_000,
     hookTimeout: 180_000,

@@ -24,12 +24,8 @@ import {
 import { timeMedian, type BenchContext, type BenchTable } from './harness';
 
 function cranfieldText(): string {
-  try {
-    const line = readFileSync('/work/shared/datasets/cranfield/corpus.jsonl', 'utf8').split('\n')[0];
-    return (JSON.parse(line) as { text: string }).text;
-  } catch {
-    return 'experimental investigation of the aerodynamics of a wing in a slipstream . '.repeat(12);
-  }
+  const line = readFileSync(new URL('../datasets/cranfield/corpus.jsonl', import.meta.url), 'utf8').split('\n')[0];
+  return (JSON.parse(line) as { text: string }).text;
 }
 
 export default async function opticalBench(ctx: BenchContext): Promise<BenchTable[]> {

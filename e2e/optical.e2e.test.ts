@@ -50,14 +50,8 @@ const FONT_ROUTE = '**/__e2e/fonts/DejaVuSans.ttf';
 const MODES: ResolutionModeName[] = ['tiny', 'gundam'];
 
 function cranfieldAbstract(): string {
-  const file = new URL('../../shared/datasets/cranfield/corpus.jsonl', import.meta.url);
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]) as { text: string }).text;
-  // Cranfield document 1 (opening), when the shared datasets are not next to the checkout.
-  return (
-    'experimental investigation of the aerodynamics of a wing in a slipstream . an experimental study of a wing in a ' +
-    'propeller slipstream was made in order to determine the spanwise distribution of the lift increase due to slipstream ' +
-    'at different angles of attack of the wing and at different free stream to slipstream velocity ratios .'
-  );
+  const file = new URL('../datasets/cranfield/corpus.jsonl', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8').split('\n')[0]) as { text: string }).text;
 }
 
 const TEXTS = [

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetFormatError, loadBeirDataset, parseCorpusJsonl, parseQrelsTsv, parseQueriesJsonl, writeBeirDataset, documentText } from '../src/index';
 
-/** CI runs with shared/ beside the repository. */
-const CRANFIELD = fileURLToPath(new URL('../../../../shared/datasets/cranfield', import.meta.url));
+/** Vendored in the repository (datasets/cranfield/README.md). */
+const CRANFIELD = fileURLToPath(new URL('../../../datasets/cranfield', import.meta.url));
 
 function expectFormatError(run: () => unknown, line: number | null, pattern: RegExp): void {
   try {

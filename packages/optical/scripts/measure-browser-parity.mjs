@@ -20,7 +20,7 @@ const [bundle] = await build({
 const fontPath = DEFAULT_FONT_PATHS.find((p) => { try { readFileSync(p); return true; } catch { return false; } });
 const fontBase64 = readFileSync(fontPath).toString('base64');
 
-const corpus = readFileSync('/work/shared/datasets/cranfield/corpus.jsonl', 'utf8').split('\n').filter(Boolean).slice(0, 3).map((l) => JSON.parse(l).text);
+const corpus = readFileSync(new URL('../../../datasets/cranfield/corpus.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).slice(0, 3).map((l) => JSON.parse(l).text);
 const texts = ['Hello optical world: 0123456789 (abc) [xyz] {ÄÖÜ} — “quotes”', ...corpus];
 const modes = ['tiny', 'small', 'base', 'gundam'];
 
