@@ -1,5 +1,6 @@
 // Element-wise linear combination: out = alpha * a + beta * b (add, subtract, scale, blend).
-// `elem` (f32 or f16) is prepended by the host; arithmetic is done in f32.
+// `elem` (f32 or f16) and the flat entry point (shaders/common/flat-main.wgsl) are prepended by
+// the host; arithmetic is done in f32.
 
 struct Params {
   count: u32,
@@ -12,13 +13,10 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out: array<elem>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+fn invocations() -> u32 {
+  return params.count;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.count) {
-    return;
-  }
+fn run(i: u32) {
   out[i] = elem(params.alpha * f32(a[i]) + params.beta * f32(b[i]));
 }

@@ -1,6 +1,7 @@
 // CLIP input embeddings from SAM features (reference: clip_sdpa.py CLIPVisionEmbeddings.forward
 // with patch_embeds): out[0] = class_embedding + position[0],
 // out[1 + p] = features[p] + position[1 + p]. out is [positions + 1, hidden].
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   hidden: u32,
@@ -13,14 +14,11 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<elem>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+fn invocations() -> u32 {
+  return params.count;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.count) {
-    return;
-  }
+fn run(i: u32) {
   var value: f32;
   if (i < params.hidden) {
     value = f32(class_embedding[i]);

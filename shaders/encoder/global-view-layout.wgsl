@@ -4,6 +4,7 @@
 // + bias; the two products arrive separately: clip_projected [grid^2 + 1, dim] (row 0, the
 // class token, is skipped) and sam_projected [grid^2, dim].
 // out[grid * (grid + 1) + 1, dim].
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   grid: u32,
@@ -19,14 +20,11 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> out: array<elem>;
 @group(0) @binding(6) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+fn invocations() -> u32 {
+  return params.count;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.count) {
-    return;
-  }
+fn run(i: u32) {
   let channel = i % params.dim;
   let token = i / params.dim;
   let row_length = params.grid + 1u;

@@ -3,6 +3,7 @@
 // convolution is columns @ weight^T (a matmul). Zero padding `pad` on every side.
 // CHANNELS_LAST picks the input layout: [H, W, C] (true) or [C, H, W] (false, image pixels).
 // Used for SAM's patch embedding (kernel 16, stride 16) and its 3x3 convs (neck.2, net_2, net_3).
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   channels: u32,
@@ -19,15 +20,13 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> columns: array<elem>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
 override CHANNELS_LAST: bool = false;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.count) {
-    return;
-  }
+fn invocations() -> u32 {
+  return params.count;
+}
+
+fn run(i: u32) {
   let taps = params.kernel * params.kernel;
   let width = params.channels * taps;
   let row = i / width;

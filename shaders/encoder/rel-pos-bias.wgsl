@@ -4,6 +4,7 @@
 //   rel_h[b, h, q, ky] = q . table_h[qy - ky + grid_h - 1]
 //   rel_w[b, h, q, kx] = q . table_w[qx - kx + grid_w - 1]
 // One thread per output value (count = batch * heads * tokens * (grid_h + grid_w)).
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   heads: u32,
@@ -20,14 +21,11 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> rel_w: array<elem>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+fn invocations() -> u32 {
+  return params.count;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.count) {
-    return;
-  }
+fn run(i: u32) {
   let span = params.grid_h + params.grid_w;
   let tokens = params.grid_h * params.grid_w;
   let j = i % span;

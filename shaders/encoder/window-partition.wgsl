@@ -1,6 +1,9 @@
 // Window partition of a channels-last grid x[H, W, C] into windows[count, window * window, C]
 // (row-major windows, zero padding at the bottom/right), and the inverse that crops the
-// padding (reference: sam_vary_sdpa.py window_partition / window_unpartition).
+// padding (reference: sam_vary_sdpa.py window_partition / window_unpartition). UNPARTITION picks
+// the direction. `elem` and the flat entry point (shaders/common/flat-main.wgsl) are prepended
+// by the host: one invocation per output element (count = windows * window^2 * C for the
+// partition, H * W * C for the inverse).
 
 struct Params {
   height: u32,
@@ -15,19 +18,22 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> output: array<elem>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+override UNPARTITION: bool = false;
 
-fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
-  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+fn invocations() -> u32 {
+  return params.count;
 }
 
-// One thread per window element (count = windows * window^2 * C); padding reads as zero.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn window_partition(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = flat_index(gid, groups);
-  if (i >= params.count) {
-    return;
+fn run(i: u32) {
+  if (UNPARTITION) {
+    to_grid(i);
+  } else {
+    to_windows(i);
   }
+}
+
+// Padding reads as zero.
+fn to_windows(i: u32) {
   let channel = i % params.channels;
   let token = i / params.channels;
   let area = params.window * params.window;
@@ -42,13 +48,7 @@ fn window_partition(@builtin(global_invocation_id) gid: vec3u, @builtin(num_work
   output[i] = value;
 }
 
-// One thread per grid element (count = H * W * C).
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn window_unpartition(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = flat_index(gid, groups);
-  if (i >= params.count) {
-    return;
-  }
+fn to_grid(i: u32) {
   let channel = i % params.channels;
   let position = i / params.channels;
   let y = position / params.width;

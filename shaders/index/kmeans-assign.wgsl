@@ -2,6 +2,7 @@
 // ||x_i - c_c||^2 = ||x_i||^2 - 2 products[i][c] + ||c_c||^2 and the argmin over c needs only
 // ||c_c||^2 - 2 products[i][c]. Ties go to the lower centroid index.
 // Reference: packages/index/src/kmeans.ts assignNearestSync (direct squared distances).
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   points: u32,
@@ -13,14 +14,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> labels: array<u32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 64u;
+fn invocations() -> u32 {
+  return params.points;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.points) {
-    return;
-  }
+fn run(i: u32) {
   let base = i * params.clusters;
   var best = 3.4028234e38;
   var bestIndex = 0u;

@@ -4,6 +4,7 @@
 // keeps its previous centre. One invocation per (cluster, feature). The centroid norms for the
 // next argmin come from squared-norms.wgsl.
 // Reference: packages/index/src/kmeans.ts updateCentroids.
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   clusters: u32,
@@ -17,14 +18,11 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> centroids: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 64u;
+fn invocations() -> u32 {
+  return params.clusters * params.features;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let flat = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (flat >= params.clusters * params.features) {
-    return;
-  }
+fn run(flat: u32) {
   let c = flat / params.features;
   let f = flat - c * params.features;
   let first = offsets[c];

@@ -6,7 +6,9 @@
 // once; each query chunk it loads serves ITEMS items. ROWS and ITEMS are pipeline constants, so
 // the loops unroll and the ROWS * ITEMS accumulators stay in registers (a dynamically indexed
 // private array spills on llvmpipe). Query rows [z * ROWS, z * ROWS + ROWS) go to workgroups
-// with group z, so larger batches read every item row once per group of ROWS query rows.
+// with grid z, so larger batches read every item row once per group of ROWS query rows. The flat
+// entry point (shaders/common/flat-main.wgsl) is prepended by the host: invocation i takes
+// items [i * ITEMS, i * ITEMS + ITEMS).
 // Reference: packages/index/src/matrix.ts multiply(queries, items^T).
 
 struct Params {
@@ -20,20 +22,19 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> products: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 64u;
 // At most MAX_ROWS and MAX_ITEMS.
 override ROWS: u32 = 2u;
 override ITEMS: u32 = 2u;
 const MAX_ROWS: u32 = 8u;
 const MAX_ITEMS: u32 = 4u;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(workgroup_id) group: vec3u) {
-  let first = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * ITEMS;
-  if (first >= params.items) {
-    return;
-  }
-  let firstRow = group.z * ROWS;
+fn invocations() -> u32 {
+  return (params.items + ITEMS - 1u) / ITEMS;
+}
+
+fn run(invocation: u32) {
+  let first = invocation * ITEMS;
+  let firstRow = grid_z * ROWS;
   var sums: array<array<f32, MAX_ROWS>, MAX_ITEMS>;
   var bases: array<u32, MAX_ITEMS>;
   for (var j = 0u; j < ITEMS; j++) {

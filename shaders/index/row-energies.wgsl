@@ -2,6 +2,7 @@
 // out[r] = (yT y, sum_e c_e, sum_e c_e^2) with c_e = w_e (y_a - y_b)^2, so sum c_e = yT L y for
 // L = D - W. Rayleigh quotient, dispersion and lambda all follow from these three sums.
 // Reference: packages/index/src/row-energies.ts rowEnergiesReference.
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   rows: u32,
@@ -16,14 +17,11 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> sums: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 64u;
+fn invocations() -> u32 {
+  return params.rows;
+}
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let r = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (r >= params.rows) {
-    return;
-  }
+fn run(r: u32) {
   let base = r * params.features;
   var squaredNorm = 0.0;
   for (var f = 0u; f < params.features; f++) {

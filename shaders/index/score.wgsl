@@ -10,6 +10,7 @@
 //                       D = max(0, qLq - 2 (Lq).x + xLx)  (the energy identity, Le symmetric)
 // Item and query statistics are vec4: (lambda, dispersion G, quadratic xT L x, norm).
 // Reference: packages/index/src/search.ts scoreKeysReference.
+// The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   items: u32,
@@ -29,19 +30,16 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> keys: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
-
 fn cosine(dot: f32, queryNorm: f32, itemNorm: f32) -> f32 {
   let scale = queryNorm * itemNorm;
   return select(0.0, dot / scale, scale > 0.0);
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let flat = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (flat >= params.items * params.queries) {
-    return;
-  }
+fn invocations() -> u32 {
+  return params.items * params.queries;
+}
+
+fn run(flat: u32) {
   let b = flat / params.items;
   let i = flat - b * params.items;
   let dot = products[flat];

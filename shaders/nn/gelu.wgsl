@@ -1,6 +1,7 @@
-// GELU activations, element-wise. Entry `gelu`: exact erf form 0.5 x (1 + erf(x / sqrt 2)), as
-// torch.nn.functional.gelu(approximate='none'). Entry `quick_gelu`: x * sigmoid(1.702 x), as
-// CLIP's QuickGELU. `elem` (f32 or f16) is prepended by the host; arithmetic is f32.
+// GELU activations, element-wise. QUICK = false: exact erf form 0.5 x (1 + erf(x / sqrt 2)), as
+// torch.nn.functional.gelu(approximate='none'). QUICK = true: x * sigmoid(1.702 x), as CLIP's
+// QuickGELU. `elem` (f32 or f16) and the flat entry point (shaders/common/flat-main.wgsl) are
+// prepended by the host; arithmetic is f32.
 //
 // erf: our own least-squares fits (double precision, checked in f32 emulation against libm erf,
 // max |error| 1.5e-7 over [-6, 6]):
@@ -16,7 +17,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> out: array<elem>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
+override QUICK: bool = false;
 
 fn erf_f32(value: f32) -> f32 {
   let t = abs(value);
@@ -52,26 +53,15 @@ fn erf_f32(value: f32) -> f32 {
   return sign(value) * (1.0 - exp(q));
 }
 
-fn flat_index(gid: vec3u, groups: vec3u) -> u32 {
-  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+fn invocations() -> u32 {
+  return params.count;
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn gelu(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = flat_index(gid, groups);
-  if (i >= params.count) {
-    return;
-  }
+fn run(i: u32) {
   let v = f32(x[i]);
-  out[i] = elem(0.5 * v * (1.0 + erf_f32(v * 0.7071067811865476)));
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn quick_gelu(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = flat_index(gid, groups);
-  if (i >= params.count) {
-    return;
+  if (QUICK) {
+    out[i] = elem(v / (1.0 + exp(-1.702 * v)));
+  } else {
+    out[i] = elem(0.5 * v * (1.0 + erf_f32(v * 0.7071067811865476)));
   }
-  let v = f32(x[i]);
-  out[i] = elem(v / (1.0 + exp(-1.702 * v)));
 }

@@ -1,7 +1,8 @@
 // Sparse CSR matrix [rows, cols] times dense [cols, m]: out = alpha * (csr @ dense) + beta * addend.
 // With alpha = -eta, beta = 1, addend = x this is one heat-diffusion step x - eta * L x.
 // One invocation per output element (row, j); the row's nonzeros are walked in order, so the sum
-// is deterministic. Storage and arithmetic are f32.
+// is deterministic. Storage and arithmetic are f32. The flat entry point
+// (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {
   rows: u32,
@@ -18,15 +19,13 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> params: Params;
 
-override WORKGROUP_SIZE: u32 = 256u;
 override HAS_ADDEND: bool = false;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (i >= params.rows * params.width) {
-    return;
-  }
+fn invocations() -> u32 {
+  return params.rows * params.width;
+}
+
+fn run(i: u32) {
   let row = i / params.width;
   let j = i % params.width;
   var sum = 0.0;

@@ -3,7 +3,7 @@
  * unchanged, by the browser check page): each encoder WGSL kernel against its TS reference.
  * Call registerEncoderKernelChecks() once before runKernelChecks().
  */
-import { CommandBatch, SeededRandom, Tensor, registerCheck, roundToFloat16, type ComputeProgram, type GpuContext, type KernelCheck } from '@opticspace/gpu';
+import { SeededRandom, registerCheck, roundToFloat16, runOnArrays, type KernelCheck } from '@opticspace/gpu';
 import { attentionProgram, attentionReference } from './kernels/attention';
 import { im2colProgram, im2colReference, im2colShape, type Im2colGeometry } from './kernels/im2col';
 import { relPosBiasProgram, relPosBiasReference } from './kernels/rel-pos-bias';
@@ -11,15 +11,6 @@ import { windowPartitionProgram, windowPartitionReference, windowedSize } from '
 
 type Dtype = 'f32' | 'f16';
 const round = (dtype: Dtype, x: Float32Array) => (dtype === 'f16' ? roundToFloat16(x) : x);
-
-async function runOnce(ctx: GpuContext, dtype: Dtype, inputs: Float32Array[], outputSize: number, build: (inputs: Tensor[], out: Tensor) => ComputeProgram): Promise<Float32Array> {
-  const tensors = inputs.map((data) => Tensor.from(ctx, data, [data.length], dtype));
-  const out = Tensor.empty(ctx, [outputSize], dtype);
-  await new CommandBatch(ctx).dispatch(build(tensors, out)).submit();
-  const actual = await out.readFloat32();
-  [...tensors, out].forEach((t) => t.dispose());
-  return actual;
-}
 
 export const encoderKernelChecks: KernelCheck[] = [];
 
@@ -34,7 +25,7 @@ for (const [caseName, g] of im2colCases) {
     async run(ctx, dtype) {
       const x = round(dtype, new SeededRandom(g.height * g.width).uniformArray(g.channels * g.height * g.width));
       const [rows, width] = im2colShape(g);
-      const actual = await runOnce(ctx, dtype, [x], rows * width, ([input], out) => im2colProgram(ctx, input, out, g));
+      const { out: actual } = await runOnArrays(ctx, dtype, { x }, { out: rows * width }, (t) => im2colProgram(ctx, t.x, t.out, g));
       return { actual, expected: im2colReference(x, g), atol: 0, rtol: 0 };
     },
   });
@@ -46,7 +37,7 @@ encoderKernelChecks.push({
   async run(ctx, dtype) {
     const g = { height: 16, width: 16, channels: 3, window: 5 };
     const x = round(dtype, new SeededRandom(16).uniformArray(16 * 16 * 3));
-    const actual = await runOnce(ctx, dtype, [x], windowedSize(g), ([input], out) => windowPartitionProgram(ctx, input, out, g));
+    const { out: actual } = await runOnArrays(ctx, dtype, { x }, { out: windowedSize(g) }, (t) => windowPartitionProgram(ctx, t.x, t.out, g));
     return { actual, expected: windowPartitionReference(x, 16, 16, 3, 5), atol: 0, rtol: 0 };
   },
 });
@@ -72,12 +63,11 @@ for (const c of [
     async run(ctx, dtype) {
       const { qkv, tableH, tableW, bias } = inputs(dtype);
       const rows = c.batch * c.heads * tokens;
-      const relH = Tensor.empty(ctx, [rows * c.grid], dtype);
-      const actual = await runOnce(ctx, dtype, [qkv, tableH, tableW], rows * c.grid, ([q, h, w], out) =>
-        relPosBiasProgram(ctx, q, h, w, relH, out, { ...geometry, gridH: c.grid, gridW: c.grid }),
+      const { relH, relW } = await runOnArrays(ctx, dtype, { qkv, tableH, tableW }, { relH: rows * c.grid, relW: rows * c.grid }, (t) =>
+        relPosBiasProgram(ctx, t.qkv, t.tableH, t.tableW, t.relH, t.relW, { ...geometry, gridH: c.grid, gridW: c.grid }),
       );
-      relH.dispose();
-      return { actual, expected: bias.relW, ...tolerance(dtype) };
+      const both = (h: Float32Array, w: Float32Array) => Float32Array.from([...h, ...w]);
+      return { actual: both(relH, relW), expected: both(bias.relH, bias.relW), ...tolerance(dtype) };
     },
   });
   encoderKernelChecks.push({
@@ -87,8 +77,8 @@ for (const c of [
       const { qkv, bias } = inputs(dtype);
       const relH = round(dtype, bias.relH);
       const relW = round(dtype, bias.relW);
-      const actual = await runOnce(ctx, dtype, [qkv, relH, relW], c.batch * tokens * c.heads * c.headDim, ([q, h, w], out) =>
-        attentionProgram(ctx, q, out, geometry, { relH: h, relW: w, gridH: c.grid, gridW: c.grid }),
+      const { out: actual } = await runOnArrays(ctx, dtype, { qkv, relH, relW }, { out: c.batch * tokens * c.heads * c.headDim }, (t) =>
+        attentionProgram(ctx, t.qkv, t.out, geometry, { relH: t.relH, relW: t.relW, gridH: c.grid, gridW: c.grid }),
       );
       const expected = attentionReference(qkv, c.batch, tokens, c.heads, c.headDim, { gridH: c.grid, gridW: c.grid, relH, relW });
       return { actual, expected, ...tolerance(dtype) };

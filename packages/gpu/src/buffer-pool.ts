@@ -1,22 +1,30 @@
 /**
  * Reuses GPU buffers by (usage, size bucket), like tfjs-backend-webgpu's buffer manager.
- * Sizes round up to a power of two (min 256 bytes) so nearby sizes share buffers.
+ * Sizes round up so nearby sizes share buffers: to a power of two below 1 MiB (min 256 bytes),
+ * and to an eighth of the next power of two above it (at most 12.5 % slack on large tensors).
+ * A bucket never passes the device's binding or buffer size limit: a request that fits a limit
+ * always gets a buffer that fits it too.
  */
 export class BufferPool {
   private readonly free = new Map<string, GPUBuffer[]>();
   private liveBytes = 0;
   private peak = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly limits?: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>,
+  ) {}
 
-  static bucketSize(byteLength: number): number {
-    let size = 256;
-    while (size < byteLength) size *= 2;
-    return size;
+  /** The bucket for `byteLength`, capped at `limit` (the request itself must fit the limit). */
+  static bucketSize(byteLength: number, limit = Infinity): number {
+    let power = 256;
+    while (power < byteLength) power *= 2;
+    const bucket = power <= 2 ** 20 ? power : Math.ceil(byteLength / (power / 8)) * (power / 8);
+    return bucket <= limit ? bucket : Math.ceil(byteLength / 4) * 4;
   }
 
   acquire(byteLength: number, usage: GPUBufferUsageFlags, label?: string): GPUBuffer {
-    const size = BufferPool.bucketSize(Math.max(4, byteLength));
+    const size = BufferPool.bucketSize(Math.max(4, byteLength), this.limitFor(usage));
     const key = `${usage}:${size}`;
     const reused = this.free.get(key)?.pop();
     if (reused) return reused;
@@ -42,5 +50,11 @@ export class BufferPool {
     for (const list of this.free.values()) for (const buffer of list) buffer.destroy();
     this.free.clear();
     this.liveBytes = 0;
+  }
+
+  private limitFor(usage: GPUBufferUsageFlags): number {
+    if (!this.limits) return Infinity;
+    const storage = (usage & GPUBufferUsage.STORAGE) !== 0;
+    return storage ? Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize) : this.limits.maxBufferSize;
   }
 }

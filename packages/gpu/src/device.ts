@@ -2,6 +2,7 @@ import { DeviceLostError, GpuExecutionError, GpuUnavailableError, UnsupportedFea
 import { createNodeGpu, isNode } from './environment';
 import { BufferPool } from './buffer-pool';
 import { PipelineCache } from './pipeline-cache';
+import { BindGroupCache } from './bind-group-cache';
 
 export interface AdapterDescription {
   vendor: string;
@@ -42,8 +43,14 @@ export class GpuContext {
   readonly limits: GPUSupportedLimits;
   readonly pipelines: PipelineCache;
   readonly buffers: BufferPool;
+  readonly bindGroups: BindGroupCache;
   readonly profilingEnabled: boolean;
   private lostReason: string | null = null;
+  /** Depth of nested checked() calls: only the outermost pushes and pops error scopes. */
+  private checkedDepth = 0;
+  /** Errors raised outside any error scope (work of overlapping operations): the latest few, numbered. */
+  private readonly uncaptured: Array<{ sequence: number; error: GPUError }> = [];
+  private uncapturedCount = 0;
   private gpu: GPU | null;
 
   constructor(gpu: GPU, device: GPUDevice, adapter: AdapterDescription, profiling: boolean) {
@@ -58,7 +65,12 @@ export class GpuContext {
     };
     this.profilingEnabled = profiling && this.features.timestampQuery;
     this.pipelines = new PipelineCache(device);
-    this.buffers = new BufferPool(device);
+    this.buffers = new BufferPool(device, this.limits);
+    this.bindGroups = new BindGroupCache(device);
+    device.addEventListener('uncapturederror', (event) => {
+      this.uncaptured.push({ sequence: this.uncapturedCount++, error: (event as GPUUncapturedErrorEvent).error });
+      if (this.uncaptured.length > 64) this.uncaptured.shift();
+    });
     device.lost.then((info) => {
       this.lostReason = info.message || info.reason || 'unknown reason';
     });
@@ -80,24 +92,48 @@ export class GpuContext {
     if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
   }
 
-  /** Runs `work` inside validation and out-of-memory error scopes and raises typed errors. */
+  /**
+   * Runs `work` inside validation and out-of-memory error scopes and raises typed errors.
+   * Public operations (a search, a forward pass) wrap all their submits in one call: nested
+   * calls run inside the outer scopes, so scopes cost one round trip per operation, not per
+   * submit. Errors of operations that overlap in time are reported by the outermost one.
+   */
   async checked<T>(work: () => T | Promise<T>): Promise<T> {
     this.assertAlive();
-    this.device.pushErrorScope('out-of-memory');
-    this.device.pushErrorScope('validation');
+    const seen = this.uncapturedCount;
+    const outermost = this.checkedDepth === 0;
+    this.checkedDepth++;
+    if (outermost) {
+      this.device.pushErrorScope('out-of-memory');
+      this.device.pushErrorScope('validation');
+    }
     let result: T;
     try {
       result = await work();
     } finally {
-      const validation = await this.device.popErrorScope();
-      const oom = await this.device.popErrorScope();
+      this.checkedDepth--;
+      const validation = outermost ? await this.device.popErrorScope() : null;
+      const oom = outermost ? await this.device.popErrorScope() : null;
       if (validation) throw new GpuExecutionError('validation', validation.message);
       if (oom) throw new GpuExecutionError('out-of-memory', oom.message);
+      // Work that ran while another operation held the scopes, after they were popped.
+      const late = this.uncaptured.find((entry) => entry.sequence >= seen)?.error;
+      if (late) throw new GpuExecutionError(late.constructor.name.includes('OutOfMemory') ? 'out-of-memory' : 'validation', late.message);
     }
     return result;
   }
 
+  /** A uniform buffer of at least `byteLength` bytes from the pool; give it back with releaseUniformBuffer. */
+  uniformBuffer(byteLength: number): GPUBuffer {
+    return this.buffers.acquire(byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'uniforms');
+  }
+
+  releaseUniformBuffer(buffer: GPUBuffer): void {
+    this.buffers.release(buffer);
+  }
+
   dispose(): void {
+    this.bindGroups.clear();
     this.buffers.clear();
     this.pipelines.clear();
     this.device.destroy();

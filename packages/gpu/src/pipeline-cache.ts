@@ -7,26 +7,33 @@ export interface PipelineKey {
   constants?: Record<string, number>;
 }
 
+/**
+ * Pipelines by shader source, then by entry point and constants. Sources are looked up as Map
+ * keys (no hashing of the text per launch): kernels pass memoised strings (shaderSource).
+ */
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, Map<string, GPUComputePipeline>>();
   compiled = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
-  static keyOf(key: PipelineKey): string {
+  /** Entry point and constants, in a canonical order: what distinguishes pipelines of one source. */
+  static variantOf(key: Pick<PipelineKey, 'entryPoint' | 'constants'>): string {
     const constants = key.constants
-      ? Object.entries(key.constants)
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, v]) => `${k}=${v}`)
+      ? Object.keys(key.constants)
+          .sort()
+          .map((name) => `${name}=${key.constants![name]}`)
           .join(',')
       : '';
-    return `${key.name}|${key.entryPoint ?? 'main'}|${constants}|${hashString(key.source)}`;
+    return `${key.entryPoint ?? 'main'}|${constants}`;
   }
 
   get(key: PipelineKey): GPUComputePipeline {
-    const cacheKey = PipelineCache.keyOf(key);
-    let pipeline = this.pipelines.get(cacheKey);
+    let variants = this.pipelines.get(key.source);
+    if (!variants) this.pipelines.set(key.source, (variants = new Map()));
+    const variant = PipelineCache.variantOf(key);
+    let pipeline = variants.get(variant);
     if (pipeline) return pipeline;
     let module = this.modules.get(key.source);
     if (!module) {
@@ -38,7 +45,7 @@ export class PipelineCache {
       layout: 'auto',
       compute: { module, entryPoint: key.entryPoint ?? 'main', constants: key.constants },
     });
-    this.pipelines.set(cacheKey, pipeline);
+    variants.set(variant, pipeline);
     this.compiled++;
     return pipeline;
   }
@@ -47,14 +54,4 @@ export class PipelineCache {
     this.modules.clear();
     this.pipelines.clear();
   }
-}
-
-/** FNV-1a, enough to key shader sources. */
-export function hashString(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16);
 }

@@ -12,9 +12,3 @@ export interface ComputeProgram extends PipelineKey {
   uniforms?: UniformField[];
   workgroups: readonly [number, number?, number?];
 }
-
-/** Prepends the scalar-type alias a kernel uses for its storage: `alias elem = f32|f16;`. */
-export function withElementType(source: string, dtype: 'f32' | 'f16'): string {
-  const header = dtype === 'f16' ? 'enable f16;\nalias elem = f16;\n' : 'alias elem = f32;\n';
-  return header + source;
-}

@@ -15,7 +15,7 @@ import { layerNorm, layerNormReference } from './kernels/layer-norm';
 import { gelu, quickGelu, geluReference, quickGeluReference } from './kernels/gelu';
 import { CsrMatrix } from './kernels/csr-matrix';
 import { csrMatmul, csrMatmulReference } from './kernels/csr-matmul';
-import { topk, topkReference } from './kernels/topk';
+import { selectTopK, selectTopKReference, type TopKKernel } from './kernels/select-top-k';
 
 export interface KernelCheckResult {
   kernel: string;
@@ -188,19 +188,25 @@ registerCheck({
   },
 });
 
-// --- topk (f32 scores only; exact: values then indices, compared with zero tolerance) ---
-for (const [rows, n, k, largest] of [[2, 3001, 10, true], [1, 700, 300, false], [1, 1100, 1024, true]] as const) {
+// --- selectTopK, both kernels (f32 scores only; exact: values then indices, zero tolerance) ---
+const topKCases = [
+  [2, 3001, 10, true, 'rounds'],
+  [1, 700, 300, false, 'passes'],
+  [1, 1100, 1024, true, 'passes'],
+  [2, 900, 40, true, 'rounds'],
+] as const satisfies ReadonlyArray<readonly [number, number, number, boolean, TopKKernel]>;
+for (const [rows, n, k, largest, kernel] of topKCases) {
   registerCheck({
-    kernel: 'topk',
+    kernel: `selectTopK.${kernel}`,
     caseName: `[${rows}, ${n}] k=${k} ${largest ? 'largest' : 'smallest'}`,
     async run(ctx) {
       const rng = new SeededRandom(7000 + n + k);
       // Rounded to 1/8 so there are ties, which must break by lower index.
       const scores = Float32Array.from({ length: rows * n }, () => Math.round(rng.normal() * 64) / 8);
       const tensor = Tensor.from(ctx, scores, [rows, n]);
-      const result = await topk(ctx, tensor, k, { largest });
+      const result = await selectTopK(ctx, tensor, k, { largest, kernel });
       tensor.dispose();
-      const expected = topkReference(scores, rows, n, k, largest);
+      const expected = selectTopKReference(scores, rows, n, k, largest);
       const concat = (values: Float32Array, indices: Uint32Array) => Float64Array.from([...values, ...indices]);
       return { actual: concat(result.values, result.indices), expected: concat(expected.values, expected.indices), atol: 0, rtol: 0 };
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, axpby, axpbyReference, roundToFloat16, ShapeError, add, scale } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 describe('axpby (element-wise add/scale)', () => {
   const gpu = useGpu('axpby');

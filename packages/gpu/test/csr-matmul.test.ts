@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, CsrMatrix, csrMatmul, csrMatmulReference, ShapeError, InvalidInputError } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 // Tolerance: f32 fma sums in row order vs double reference, |values| <= 1, <= 40 nonzeros per row:
 // atol 1e-5, rtol 1e-5.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, gelu, quickGelu, geluReference, quickGeluReference, erf, roundToFloat16, ShapeError } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 // Tolerances: f32 gelu uses our fitted erf (max |error| 1.5e-7): atol 1e-6 on inputs in [-8, 8]
 // (the brief's bound). f16: inputs rounded to f16, output rounded once: atol 1e-3, rtol 2e-3.

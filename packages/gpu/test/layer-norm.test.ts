@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, layerNorm, layerNormReference, roundToFloat16, ShapeError, InvalidInputError } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 // Tolerances: outputs are O(3) (standardised, gamma in [0.5, 1.5]). f32: atol 2e-5, rtol 1e-5.
 // f16: inputs and parameters rounded to f16 for the reference, output rounded once: atol 4e-3, rtol 2e-3.

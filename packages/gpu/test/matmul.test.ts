@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, CommandBatch, matmul, matmulProgram, matmulReference, roundToFloat16, ShapeError } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 // Tolerances: f32 accumulates in a different order than the double reference: atol 1e-4 for
 // K <= 130 and values in [-1, 1]. f16 storage: inputs are rounded to f16 for the reference and

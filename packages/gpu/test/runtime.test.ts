@@ -80,9 +80,10 @@ describe('GPU runtime', () => {
       await batch.submit();
       expect(ctx.pipelines.compiled - before).toBe(1);
       expect(Array.from(await out.read())).toEqual([5, 10, 15]);
-      const key = PipelineCache.keyOf({ name: 'k', source: 'x', constants: { B: 2, A: 1 } });
-      expect(key).toBe(PipelineCache.keyOf({ name: 'k', source: 'x', constants: { A: 1, B: 2 } }));
-      expect(key).not.toBe(PipelineCache.keyOf({ name: 'k', source: 'x', constants: { A: 1, B: 3 } }));
+      const key = PipelineCache.variantOf({ constants: { B: 2, A: 1 } });
+      expect(key).toBe(PipelineCache.variantOf({ constants: { A: 1, B: 2 } }));
+      expect(key).not.toBe(PipelineCache.variantOf({ constants: { A: 1, B: 3 } }));
+      expect(key).not.toBe(PipelineCache.variantOf({ entryPoint: 'other', constants: { A: 1, B: 2 } }));
 
       const buffer = out.buffer;
       out.dispose();

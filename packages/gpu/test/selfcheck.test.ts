@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runKernelChecks } from '../src';
-import { useGpu } from './gpu-test-context';
+import { useGpu } from '../testing';
 
 // The same checks the browser page runs; e2e compares Chromium's checksums with these.
 describe('kernel self-checks (shared with the browser page)', () => {

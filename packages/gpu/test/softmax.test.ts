@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, Tensor, softmax, softmaxReference, roundToFloat16, ShapeError } from '../src';
-import { expectClose, useGpu } from './gpu-test-context';
+import { expectClose, useGpu } from '../testing';
 
 // Tolerances: outputs lie in [0, 1]; f32 exp differs from Math.exp by a few ulp: atol 1e-6, rtol 1e-5.
 // f16: inputs rounded to f16 for the reference, output rounded once to f16: atol 1e-3, rtol 2e-3.

@@ -18,7 +18,7 @@ export { rowEnergiesReference, dispersion } from './row-energies';
 export type { RowEnergies } from './row-energies';
 export { computeSignatures, normaliseLambda, rawLambda, rayleigh } from './signature';
 export type { Signatures, TauMode } from './signature';
-export { scoreKeysReference, topKReference, prepareQueries, energyDistance, cosineOf, rerankByEnergy, SCORE_MODE } from './search';
+export { scoreKeysReference, prepareQueries, energyDistance, cosineOf, rerankByEnergy, SCORE_MODE } from './search';
 export type { ScoreMode, ScoreWeights, PreparedQueries, ItemStore, TopK } from './search';
 export { encodeIndex, decodeIndex, crc32, FORMAT_VERSION, MAGIC } from './format';
 export type { SaveTarget, LoadSource } from './storage';
@@ -30,4 +30,3 @@ export { kmeansAssignProgram, kmeansUpdateProgram, squaredNormsProgram, squaredR
 export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from './gpu/row-energies';
 export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
-export { selectTopProgram } from './gpu/select-top';

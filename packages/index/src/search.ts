@@ -142,32 +142,6 @@ export function scoreKeysReference(items: ItemStore, q: PreparedQueries, mode: S
   return out;
 }
 
-/** TS reference of select-top.wgsl: top-k of every row, larger key first, ties to the lower index. */
-export function topKReference(keys: Float32Array, rows: number, k: number): TopK {
-  const n = keys.length / rows;
-  const indices = new Uint32Array(rows * k);
-  const values = new Float32Array(rows * k);
-  for (let r = 0; r < rows; r++) {
-    const row = keys.subarray(r * n, (r + 1) * n);
-    const best: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (best.length === k && !(row[i] > row[best[k - 1]])) continue;
-      let position = best.length === k ? k - 1 : best.length;
-      if (best.length < k) best.push(i);
-      while (position > 0 && row[i] > row[best[position - 1]]) {
-        best[position] = best[position - 1];
-        position--;
-      }
-      best[position] = i;
-    }
-    best.forEach((index, j) => {
-      indices[r * k + j] = index;
-      values[r * k + j] = row[index];
-    });
-  }
-  return { queries: rows, k, indices, keys: values };
-}
-
 /** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
 export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
   const f = items.vectors.columns;
@@ -179,4 +153,19 @@ export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, 
   });
   scored.sort((a, c) => a.score - c.score || a.index - c.index);
   return scored.slice(0, k);
+}
+
+/** Queries [start, end) of a prepared batch (views, no copies). */
+export function sliceQueries(q: PreparedQueries, start: number, end: number): PreparedQueries {
+  const f = q.vectors.columns;
+  const rows = end - start;
+  return {
+    vectors: { data: q.vectors.data.subarray(start * f, end * f), rows, columns: f },
+    laplacianTimesQuery: { data: q.laplacianTimesQuery.data.subarray(start * f, end * f), rows, columns: f },
+    lambda: q.lambda.subarray(start, end),
+    dispersion: q.dispersion.subarray(start, end),
+    quadratic: q.quadratic.subarray(start, end),
+    norm: q.norm.subarray(start, end),
+    degenerate: q.degenerate.filter((i) => i >= start && i < end).map((i) => i - start),
+  };
 }

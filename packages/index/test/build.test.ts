@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnergyIndex, type BuildProgress } from '../src';
 import { clusteredVectors } from './fixtures';
-import { expectClose, useGpu } from './gpu-context';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
 const N = 200;
 const F = 32;

@@ -20,7 +20,6 @@ import {
   queryProductsProgram,
   stackQueries,
   productRows,
-  selectTopProgram,
   projectOnGpu,
   profileCosinesOnGpu,
   profileNeighboursOnGpu,
@@ -29,13 +28,12 @@ import {
   diffuse,
   multiply,
   stableEta,
-  topKReference,
   type ItemStore,
   type Matrix,
   type ScoreMode,
 } from '../src';
 import { clusteredVectors } from './fixtures';
-import { expectClose, useGpu } from './gpu-context';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
 const matrix = (data: Float32Array, columns: number): Matrix => ({ data, rows: data.length / columns, columns });
 
@@ -210,35 +208,6 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(actual[20]).toBe(0);
   });
 
-  for (const [rows, n, k] of [
-    [1, 1, 1],
-    [2, 5, 5],
-    [3, 257, 10],
-    [2, 1000, 33],
-    [2, 5000, 3], // rows above 4096 use 256-wide workgroups
-  ]) {
-    it(`select-top rows=${rows} n=${n} k=${k}`, async () => {
-      const rng = new SeededRandom(n + k);
-      // Quantised keys force many exact ties, which must go to the lower index.
-      const keys = Float32Array.from(rng.uniformArray(rows * n, -1, 1), (v) => Math.round(v * 8) / 8);
-      const expected = topKReference(keys, rows, k);
-      const keyTensor = Tensor.from(gpu(), keys, [rows, n]);
-      const indices = Tensor.empty(gpu(), [rows, k], 'u32');
-      const values = Tensor.empty(gpu(), [rows, k]);
-      await new CommandBatch(gpu()).dispatch(selectTopProgram(keyTensor, k, indices, values)).submit();
-      expect(Array.from((await indices.read()) as Uint32Array)).toEqual(Array.from(expected.indices));
-      expect(Array.from((await values.read()) as Float32Array)).toEqual(Array.from(expected.keys));
-    });
-  }
-
-  it('topKReference agrees with a full sort (key descending, index ascending)', () => {
-    const rng = new SeededRandom(3);
-    const n = 200;
-    const keys = Float32Array.from(rng.uniformArray(n), (v) => Math.round(v * 5));
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[b] - keys[a] || a - b);
-    expect(Array.from(topKReference(keys, 1, 17).indices)).toEqual(order.slice(0, 17));
-  });
-
   // f = 19: the scalar matrix-vector kernel, f = 20: the vec4 one; rows 3, 5, 31, 33, 70 leave a
   // partial group of 4 query rows, n = 77, 3, 2, 1 a partial group of 4 items.
   for (const [rows, f, n] of [
@@ -322,10 +291,5 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(() => scoreProgram(Tensor.empty(gpu(), [4, 3]), itemStats, queryStats, keys, 'cosine', weights)).toThrow(/must be \[2, n\] \(cosine, 2 queries\)/);
     expect(productRows('energy', 2)).toBe(4);
     expect(productRows('lambdaAware', 2)).toBe(2);
-  });
-
-  it('select-top rejects k > n', () => {
-    const keys = Tensor.from(gpu(), new Float32Array(4), [1, 4]);
-    expect(() => selectTopProgram(keys, 5, Tensor.empty(gpu(), [1, 5], 'u32'), Tensor.empty(gpu(), [1, 5]))).toThrow(/selectTop/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@opticspace/gpu';
 import { EnergyIndex, GpuBackend, rowBlocks, rowEnergiesReference, type SearchHit, type SearchMethod } from '../src';
 import { clusteredVectors, rowsOf } from './fixtures';
-import { expectClose, useGpu } from './gpu-context';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
 const N = 200;
 const F = 32;

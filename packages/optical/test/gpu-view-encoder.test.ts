@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EncoderWeights, encoderTensorShapes, type EncoderConfig, type HostTensor } from '@opticspace/encoder';
 import { SeededRandom } from '@opticspace/gpu';
-import { useGpu, expectClose } from '../../gpu/test/gpu-test-context';
+import { useGpu, expectClose } from '@opticspace/gpu/testing';
 import { createRgbImage, encodePreparedImage, gpuViewEncoder, prepareImage, referenceViewEncoder, type ResolutionMode } from '../src/index';
 
 // Reduced DeepEncoder (same structure, tiny widths) and a scaled-down Gundam mode: 128 global, 64 crops.

@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/attention.wgsl?raw';
-import { InvalidInputError, LimitExceededError, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { InvalidInputError, LimitExceededError, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 import type { AttentionGeometry } from './rel-pos-bias';
 
@@ -99,7 +99,7 @@ export function attentionProgram(
   for (const count of groups) if (count > maxPerDim) throw new LimitExceededError('attention dispatch', count, maxPerDim, '(workgroups per dimension)');
   return {
     name: `attention_${dtype}`,
-    source: withElementType(source, dtype),
+    source: shaderSource(source, { dtype }),
     constants: { HAS_BIAS: bias ? 1 : 0 },
     // Without a bias, qkv stands in for the unused bias bindings (read-only).
     bindings: [qkv, bias?.relH ?? qkv, bias?.relW ?? qkv, out],

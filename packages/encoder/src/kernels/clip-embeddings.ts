@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/clip-embeddings.wgsl?raw';
-import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 
 /** Program: out [positions + 1, hidden] = [class; features] + position. */
@@ -18,11 +18,10 @@ export function clipEmbeddingsProgram(
   expectSize('clipEmbeddings', 'out', out, (positions + 1) * hidden, `[${positions + 1}, ${hidden}]`);
   return {
     name: `clip_embeddings_${dtype}`,
-    source: withElementType(source, dtype),
-    constants: { WORKGROUP_SIZE: 256 },
+    source: shaderSource(source, { dtype, flat: true }),
     bindings: [features, classEmbedding, position, out],
     uniforms: [{ u32: hidden }, { u32: out.size }],
-    workgroups: linearWorkgroups(ctx, out.size, 256),
+    ...flatDispatch(ctx, out.size),
   };
 }
 

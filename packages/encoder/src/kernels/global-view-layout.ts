@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/global-view-layout.wgsl?raw';
-import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 
 /** Tokens of one global view: a newline after each of the grid rows, then the separator. */
@@ -26,10 +26,9 @@ export function globalViewLayoutProgram(
   expectSize('globalViewLayout', 'out', out, count, `[${globalViewTokenCount(grid)}, ${dim}]`);
   return {
     name: `global_view_layout_${dtype}`,
-    source: withElementType(source, dtype),
-    constants: { WORKGROUP_SIZE: 256 },
+    source: shaderSource(source, { dtype, flat: true }),
     bindings: [inputs.clipProjected, inputs.samProjected, inputs.bias, inputs.newline, inputs.separator, out],
     uniforms: [{ u32: grid }, { u32: dim }, { u32: count }],
-    workgroups: linearWorkgroups(ctx, count, 256),
+    ...flatDispatch(ctx, count),
   };
 }

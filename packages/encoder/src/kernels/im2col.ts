@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/im2col.wgsl?raw';
-import { InvalidInputError, linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { InvalidInputError, flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 
 export interface Im2colGeometry {
@@ -36,10 +36,10 @@ export function im2colProgram(ctx: GpuContext, x: Tensor, columns: Tensor, g: Im
   expectSize('im2col', 'x', x, g.channels * g.height * g.width, layout);
   expectSize('im2col', 'columns', columns, rows * width, `[${rows}, ${width}]`);
   const outW = im2colOutputSize(g.width, g.kernel, g.stride, g.pad);
+  const { workgroups, constants } = flatDispatch(ctx, rows * width);
   return {
     name: `im2col_${dtype}`,
-    source: withElementType(source, dtype),
-    constants: { WORKGROUP_SIZE: 256, CHANNELS_LAST: g.channelsLast ? 1 : 0 },
+    source: shaderSource(source, { dtype, flat: true }),
     bindings: [x, columns],
     uniforms: [
       { u32: g.channels },
@@ -51,7 +51,8 @@ export function im2colProgram(ctx: GpuContext, x: Tensor, columns: Tensor, g: Im
       { u32: outW },
       { u32: rows * width },
     ],
-    workgroups: linearWorkgroups(ctx, rows * width, 256),
+    workgroups,
+    constants: { ...constants, CHANNELS_LAST: g.channelsLast ? 1 : 0 },
   };
 }
 

@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/rel-pos-bias.wgsl?raw';
-import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 
 /**
@@ -78,10 +78,9 @@ export function relPosBiasProgram(
   const count = rows * (g.gridH + g.gridW);
   return {
     name: `rel_pos_bias_${dtype}`,
-    source: withElementType(source, dtype),
-    constants: { WORKGROUP_SIZE: 256 },
+    source: shaderSource(source, { dtype, flat: true }),
     bindings: [qkv, tableH, tableW, relH, relW],
     uniforms: [{ u32: g.heads }, { u32: g.headDim }, { u32: g.gridH }, { u32: g.gridW }, { u32: count }],
-    workgroups: linearWorkgroups(ctx, count, 256),
+    ...flatDispatch(ctx, count),
   };
 }

@@ -1,5 +1,5 @@
 import source from '@shaders/encoder/window-partition.wgsl?raw';
-import { linearWorkgroups, withElementType, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
 import { expectSize, sameFloatType } from './checks';
 
 /** Windows per side after zero-padding `size` up to a multiple of `window`. */
@@ -67,14 +67,14 @@ function windowProgram(ctx: GpuContext, direction: 'partition' | 'unpartition', 
   expectSize(`window ${direction}`, 'input', input, direction === 'partition' ? grid : windowed, direction === 'partition' ? gridShape : windowedShape);
   expectSize(`window ${direction}`, 'output', output, direction === 'partition' ? windowed : grid, direction === 'partition' ? windowedShape : gridShape);
   const count = output.size;
+  const { workgroups, constants } = flatDispatch(ctx, count);
   return {
     name: `window_${direction}_${dtype}`,
-    source: withElementType(source, dtype),
-    entryPoint: `window_${direction}`,
-    constants: { WORKGROUP_SIZE: 256 },
+    source: shaderSource(source, { dtype, flat: true }),
     bindings: [input, output],
     uniforms: [{ u32: g.height }, { u32: g.width }, { u32: g.channels }, { u32: g.window }, { u32: windowsPerSide(g.width, g.window) }, { u32: count }],
-    workgroups: linearWorkgroups(ctx, count, 256),
+    workgroups,
+    constants: { ...constants, UNPARTITION: direction === 'unpartition' ? 1 : 0 },
   };
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, SeededRandom, Tensor } from '@opticspace/gpu';
+import { InvalidInputError, SeededRandom, Tensor, runOnArrays } from '@opticspace/gpu';
 import { attentionProgram, attentionReference, relPosBiasProgram, relPosBiasReference } from '../../src';
-import { expectClose, useGpu } from '../../../gpu/test/gpu-test-context';
-import { asStored, runKernel } from './run-program';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
+import { asStored } from '@opticspace/gpu/testing';
 
 // Tolerances: f32 1e-5 relative (f32 accumulation vs double reference); f16 storage 2e-2
 // (inputs and output rounded to f16, arithmetic in f32).
@@ -25,7 +25,7 @@ describe('attention with the decomposed rel-pos bias', () => {
         const tableW = asStored(dtype, rng.uniformArray((2 * c.gridW - 1) * c.headDim));
         const rows = c.batch * c.heads * tokens;
         const geometry = { batch: c.batch, tokens, heads: c.heads, headDim: c.headDim };
-        const bias = await runKernel(gpu(), dtype, { qkv, tableH, tableW }, { relH: rows * c.gridH, relW: rows * c.gridW }, (t) =>
+        const bias = await runOnArrays(gpu(), dtype, { qkv, tableH, tableW }, { relH: rows * c.gridH, relW: rows * c.gridW }, (t) =>
           relPosBiasProgram(gpu(), t.qkv, t.tableH, t.tableW, t.relH, t.relW, { ...geometry, gridH: c.gridH, gridW: c.gridW }),
         );
         const expectedBias = relPosBiasReference(qkv, c.batch, c.gridH, c.gridW, c.heads, c.headDim, tableH, tableW);
@@ -35,12 +35,12 @@ describe('attention with the decomposed rel-pos bias', () => {
 
         const relH = asStored(dtype, expectedBias.relH);
         const relW = asStored(dtype, expectedBias.relW);
-        const { out } = await runKernel(gpu(), dtype, { qkv, relH, relW }, { out: c.batch * tokens * c.heads * c.headDim }, (t) =>
+        const { out } = await runOnArrays(gpu(), dtype, { qkv, relH, relW }, { out: c.batch * tokens * c.heads * c.headDim }, (t) =>
           attentionProgram(gpu(), t.qkv, t.out, geometry, { relH: t.relH, relW: t.relW, gridH: c.gridH, gridW: c.gridW }),
         );
         expectClose(out, attentionReference(qkv, c.batch, tokens, c.heads, c.headDim, { gridH: c.gridH, gridW: c.gridW, relH, relW }), atol, rtol, 'attention');
 
-        const plain = await runKernel(gpu(), dtype, { qkv }, { out: c.batch * tokens * c.heads * c.headDim }, (t) => attentionProgram(gpu(), t.qkv, t.out, geometry));
+        const plain = await runOnArrays(gpu(), dtype, { qkv }, { out: c.batch * tokens * c.heads * c.headDim }, (t) => attentionProgram(gpu(), t.qkv, t.out, geometry));
         expectClose(plain.out, attentionReference(qkv, c.batch, tokens, c.heads, c.headDim), atol, rtol, 'attention without bias');
       });
     }

@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
-import { SeededRandom, Tensor } from '@opticspace/gpu';
+import { SeededRandom, Tensor, runOnArrays } from '@opticspace/gpu';
 import { LayerRecorder, conv3x3Reference, im2colReference, linear } from '../../src';
-import { expectClose, useGpu } from '../../../gpu/test/gpu-test-context';
-import { asStored } from './run-program';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
+import { asStored } from '@opticspace/gpu/testing';
 
 // Convolutions on the GPU are im2col + the generic matmul; checked against a direct
 // convolution reference (conv3x3Reference) and the patch-embedding formula.

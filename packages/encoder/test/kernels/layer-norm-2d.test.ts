@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { SeededRandom, Tensor } from '@opticspace/gpu';
 import { LayerRecorder } from '../../src';
-import { expectClose, useGpu } from '../../../gpu/test/gpu-test-context';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
 /**
  * SAM's LayerNorm2d (sam_vary_sdpa.py) normalises each pixel over its channels in NCHW data.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, ShapeError, Tensor } from '@opticspace/gpu';
+import { SeededRandom, ShapeError, Tensor, runOnArrays } from '@opticspace/gpu';
 import {
   clipEmbeddingsProgram,
   clipEmbeddingsReference,
@@ -16,8 +16,8 @@ import {
   windowedSize,
   type Im2colGeometry,
 } from '../../src';
-import { expectClose, useGpu } from '../../../gpu/test/gpu-test-context';
-import { asStored, runKernel } from './run-program';
+import { expectClose, useGpu } from '@opticspace/gpu/testing';
+import { asStored } from '@opticspace/gpu/testing';
 
 // Data-movement kernels are exact copies: f32 results must equal the reference bit for bit,
 // f16 results must equal the f16-rounded reference.
@@ -35,7 +35,7 @@ describe('encoder layout kernels', () => {
       it(`im2col ${dtype}: ${what}`, async () => {
         const x = new SeededRandom(g.height * 31 + g.channels).uniformArray(g.channels * g.height * g.width, -2, 2);
         const [rows, width] = im2colShape(g);
-        const { columns } = await runKernel(gpu(), dtype, { x }, { columns: rows * width }, (t) => im2colProgram(gpu(), t.x, t.columns, g));
+        const { columns } = await runOnArrays(gpu(), dtype, { x }, { columns: rows * width }, (t) => im2colProgram(gpu(), t.x, t.columns, g));
         expect(Array.from(columns)).toEqual(Array.from(im2colReference(asStored(dtype, x), g)));
       });
     }
@@ -50,10 +50,10 @@ describe('encoder layout kernels', () => {
   for (const g of windowCases) {
     it(`window partition / unpartition ${g.height}x${g.width}x${g.channels}, window ${g.window}`, async () => {
       const x = new SeededRandom(g.height + g.window).uniformArray(g.height * g.width * g.channels);
-      const { windows } = await runKernel(gpu(), 'f32', { x }, { windows: windowedSize(g) }, (t) => windowPartitionProgram(gpu(), t.x, t.windows, g));
+      const { windows } = await runOnArrays(gpu(), 'f32', { x }, { windows: windowedSize(g) }, (t) => windowPartitionProgram(gpu(), t.x, t.windows, g));
       const expected = windowPartitionReference(x, g.height, g.width, g.channels, g.window);
       expect(Array.from(windows)).toEqual(Array.from(expected));
-      const { grid } = await runKernel(gpu(), 'f32', { windows }, { grid: x.length }, (t) => windowUnpartitionProgram(gpu(), t.windows, t.grid, g));
+      const { grid } = await runOnArrays(gpu(), 'f32', { windows }, { grid: x.length }, (t) => windowUnpartitionProgram(gpu(), t.windows, t.grid, g));
       expect(Array.from(grid)).toEqual(Array.from(x));
       expect(Array.from(windowUnpartitionReference(expected, g.height, g.width, g.channels, g.window))).toEqual(Array.from(x));
     });
@@ -79,7 +79,7 @@ describe('encoder layout kernels', () => {
       const features = rng.uniformArray(9 * hidden);
       const cls = rng.uniformArray(hidden);
       const position = rng.uniformArray(10 * hidden);
-      const { out } = await runKernel(gpu(), dtype, { features, cls, position }, { out: position.length }, (t) =>
+      const { out } = await runOnArrays(gpu(), dtype, { features, cls, position }, { out: position.length }, (t) =>
         clipEmbeddingsProgram(gpu(), t.features, t.cls, t.position, t.out, hidden),
       );
       const expected = clipEmbeddingsReference(asStored(dtype, features), asStored(dtype, cls), asStored(dtype, position));
@@ -96,7 +96,7 @@ describe('encoder layout kernels', () => {
       const bias = rng.uniformArray(dim);
       const newline = rng.uniformArray(dim);
       const separator = rng.uniformArray(dim);
-      const { out } = await runKernel(
+      const { out } = await runOnArrays(
         gpu(),
         'f32',
         { clipProjected, samProjected, bias, newline, separator },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runKernelChecks } from '@opticspace/gpu';
 import { encoderKernelChecks, registerEncoderKernelChecks } from '../../src';
-import { useGpu } from '../../../gpu/test/gpu-test-context';
+import { useGpu } from '@opticspace/gpu/testing';
 
 describe('encoder kernel self-checks (shared registry)', () => {
   const gpu = useGpu('encoder selfcheck');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError, ShapeError } from '@opticspace/gpu';
 import { DeepEncoderGpu, EncoderWeights, encodeReference, encoderGeometry } from '../../src';
 import { SeededRandom } from '@opticspace/gpu';
-import { useGpu } from '../../../gpu/test/gpu-test-context';
+import { useGpu } from '@opticspace/gpu/testing';
 import { FIXTURE_NAMES, loadFixture, relativeError } from '../fixture';
 
 // The WebGPU forward pass against the PyTorch fixtures and the plain-TS reference.

@@ -1,12 +1,10 @@
 import source from '@shaders/elementwise/axpby.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
-import { linearWorkgroups } from '../dispatch';
-import { withElementType, type ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
-
-const WORKGROUP_SIZE = 256;
+import type { ComputeProgram } from '../program';
+import { runKernel } from '../run';
+import { flatDispatch, shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 
 /** Program for out = alpha * a + beta * b over tensors of equal shape and dtype. */
 export function axpbyProgram(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: number): ComputeProgram {
@@ -18,19 +16,16 @@ export function axpbyProgram(a: Tensor, b: Tensor, out: Tensor, alpha: number, b
   }
   return {
     name: `axpby_${a.dtype}`,
-    source: withElementType(source, a.dtype),
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(source, { dtype: a.dtype, flat: true }),
     bindings: [a, b, out],
     uniforms: [{ u32: a.size }, { f32: alpha }, { f32: beta }],
-    workgroups: linearWorkgroups(a.ctx, a.size, WORKGROUP_SIZE),
+    ...flatDispatch(a.ctx, a.size),
   };
 }
 
 /** out = alpha * a + beta * b on the GPU (a new tensor). */
 export async function axpby(ctx: GpuContext, a: Tensor, b: Tensor, alpha = 1, beta = 1): Promise<Tensor> {
-  const out = Tensor.empty(ctx, a.shape, a.dtype);
-  await new CommandBatch(ctx).dispatch(axpbyProgram(a, b, out, alpha, beta)).submit();
-  return out;
+  return runKernel(ctx, { shape: a.shape, dtype: a.dtype }, (out) => axpbyProgram(a, b, out, alpha, beta));
 }
 
 /** Element-wise add: a + b. */

@@ -1,13 +1,11 @@
 import source from '@shaders/sparse/csr-matmul.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
-import { linearWorkgroups } from '../dispatch';
 import type { ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
+import { runKernel } from '../run';
+import { flatDispatch, shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 import { CsrMatrix, validateCsr } from './csr-matrix';
-
-const WORKGROUP_SIZE = 256;
 
 export interface CsrMatmulOptions {
   /** Scale of the product (default 1). */
@@ -42,28 +40,23 @@ export function csrMatmulProgram(ctx: GpuContext, csr: CsrMatrix, dense: Tensor,
   if (out.buffer === dense.buffer || (addend && out.buffer === addend.buffer)) {
     throw new ShapeError('csrMatmul: out must not share a buffer with dense or addend');
   }
+  const { workgroups, constants } = flatDispatch(ctx, csr.rows * width);
   return {
     name: 'csr_matmul',
-    source,
-    constants: { WORKGROUP_SIZE, HAS_ADDEND: addend ? 1 : 0 },
+    source: shaderSource(source, { flat: true }),
+    constants: { ...constants, HAS_ADDEND: addend ? 1 : 0 },
     // Without an addend the binding still exists; dense (read-only) stands in for it.
     bindings: [csr.rowPtr, csr.colIndex, csr.values, dense, addend ?? dense, out],
     uniforms: [{ u32: csr.rows }, { u32: width }, { f32: options.alpha ?? 1 }, { f32: addend ? options.beta ?? 1 : 0 }],
-    workgroups: linearWorkgroups(ctx, csr.rows * width, WORKGROUP_SIZE),
+    workgroups,
   };
 }
 
 /** alpha * (csr @ dense) + beta * addend; dense is [cols, m] (or [cols]), result [rows, m]. */
 export async function csrMatmul(ctx: GpuContext, csr: CsrMatrix, dense: Tensor, options: CsrMatmulOptions = {}): Promise<Tensor> {
   const width = denseWidth(csr, dense);
-  const out = options.out ?? Tensor.empty(ctx, dense.shape.length === 1 ? [csr.rows] : [csr.rows, width], 'f32');
-  try {
-    await new CommandBatch(ctx).dispatch(csrMatmulProgram(ctx, csr, dense, out, options)).submit();
-  } catch (error) {
-    if (!options.out) out.dispose();
-    throw error;
-  }
-  return out;
+  const output = options.out ?? { shape: dense.shape.length === 1 ? [csr.rows] : [csr.rows, width] };
+  return runKernel(ctx, output, (out) => csrMatmulProgram(ctx, csr, dense, out, options));
 }
 
 /** Plain-TypeScript reference: alpha * (csr @ dense) + beta * addend, dense [cols, m]. */

@@ -1,12 +1,10 @@
 import source from '@shaders/nn/gelu.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
-import { linearWorkgroups } from '../dispatch';
-import { withElementType, type ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
-
-const WORKGROUP_SIZE = 256;
+import type { ComputeProgram } from '../program';
+import { runKernel } from '../run';
+import { flatDispatch, shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 
 export type GeluVariant = 'gelu' | 'quickGelu';
 
@@ -16,26 +14,19 @@ export function geluProgram(ctx: GpuContext, x: Tensor, out: Tensor, variant: Ge
   if (out.size !== x.size || out.dtype !== x.dtype) {
     throw new ShapeError(`${variant}: out must be ${x.dtype} ${shapeToString(x.shape)}, got ${out.dtype} ${shapeToString(out.shape)}`);
   }
+  const { workgroups, constants } = flatDispatch(ctx, x.size);
   return {
     name: `${variant}_${x.dtype}`,
-    source: withElementType(source, x.dtype),
-    entryPoint: variant === 'gelu' ? 'gelu' : 'quick_gelu',
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(source, { dtype: x.dtype, flat: true }),
     bindings: [x, out],
     uniforms: [{ u32: x.size }],
-    workgroups: linearWorkgroups(ctx, x.size, WORKGROUP_SIZE),
+    workgroups,
+    constants: { ...constants, QUICK: variant === 'quickGelu' ? 1 : 0 },
   };
 }
 
 async function runGelu(ctx: GpuContext, x: Tensor, variant: GeluVariant): Promise<Tensor> {
-  const out = Tensor.empty(ctx, x.shape, x.dtype);
-  try {
-    await new CommandBatch(ctx).dispatch(geluProgram(ctx, x, out, variant)).submit();
-  } catch (error) {
-    out.dispose();
-    throw error;
-  }
-  return out;
+  return runKernel(ctx, { shape: x.shape, dtype: x.dtype }, (out) => geluProgram(ctx, x, out, variant));
 }
 
 /** GELU, exact erf form: 0.5 x (1 + erf(x / sqrt 2)) (torch gelu, approximate='none'). */

@@ -3,9 +3,10 @@ import reduceSource from '@shaders/nn/workgroup-reduce.wgsl?raw';
 import type { GpuContext } from '../device';
 import { InvalidInputError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
-import { withElementType, type ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
+import type { ComputeProgram } from '../program';
+import { runKernel } from '../run';
+import { shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 import { rowsAndColumns } from './softmax';
 
 /** Program for layer normalisation of x [rows, n] with gamma, beta [n] into out (x's shape and dtype). */
@@ -22,7 +23,7 @@ export function layerNormProgram(ctx: GpuContext, x: Tensor, gamma: Tensor, beta
   if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`layerNorm: eps must be a finite number >= 0, got ${eps}`);
   return {
     name: `layer_norm_${x.dtype}`,
-    source: withElementType(reduceSource + source, x.dtype as 'f32' | 'f16'),
+    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource] }),
     bindings: [x, gamma, beta, out],
     uniforms: [{ u32: rows }, { u32: columns }, { f32: eps }],
     workgroups: linearWorkgroups(ctx, rows, 1),
@@ -31,14 +32,7 @@ export function layerNormProgram(ctx: GpuContext, x: Tensor, gamma: Tensor, beta
 
 /** LayerNorm over the last axis, as torch.nn.LayerNorm (biased variance). */
 export async function layerNorm(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Promise<Tensor> {
-  const out = Tensor.empty(ctx, x.shape, x.dtype);
-  try {
-    await new CommandBatch(ctx).dispatch(layerNormProgram(ctx, x, gamma, beta, eps, out)).submit();
-  } catch (error) {
-    out.dispose();
-    throw error;
-  }
-  return out;
+  return runKernel(ctx, { shape: x.shape, dtype: x.dtype }, (out) => layerNormProgram(ctx, x, gamma, beta, eps, out));
 }
 
 /** Plain-TypeScript reference for layerNorm (double precision). */

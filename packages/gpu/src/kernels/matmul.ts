@@ -2,9 +2,10 @@ import source from '@shaders/linalg/matmul.wgsl?raw';
 import type { GpuContext } from '../device';
 import { LimitExceededError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
-import { withElementType, type ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
+import type { ComputeProgram } from '../program';
+import { runKernel } from '../run';
+import { shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 
 /** Output tile edge of shaders/linalg/matmul.wgsl (a 16x16 workgroup computes 64x64 outputs). */
 const TILE = 64;
@@ -92,7 +93,7 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
   const flags = (options.transposeA ? 1 : 0) | (options.transposeB ? 2 : 0) | (bias ? 4 : 0);
   return {
     name: `matmul_${a.dtype}`,
-    source: withElementType(source, a.dtype as 'f32' | 'f16'),
+    source: shaderSource(source, { dtype: a.dtype as 'f32' | 'f16' }),
     // Without a bias the binding still exists; a (read-only) stands in for it.
     bindings: [a, b, bias ?? a, out],
     uniforms: [
@@ -114,15 +115,8 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
  * broadcast over the other's batch. f16 storage accumulates in f32.
  */
 export async function matmul(ctx: GpuContext, a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
-  const shape = matmulShape(a, b, options);
-  const out = options.out ?? Tensor.empty(ctx, shape.outShape, a.dtype);
-  try {
-    await new CommandBatch(ctx).dispatch(matmulProgram(ctx, a, b, out, options)).submit();
-  } catch (error) {
-    if (!options.out) out.dispose();
-    throw error;
-  }
-  return out;
+  const output = options.out ?? { shape: matmulShape(a, b, options).outShape, dtype: a.dtype };
+  return runKernel(ctx, output, (out) => matmulProgram(ctx, a, b, out, options));
 }
 
 export interface MatmulReferenceOptions {

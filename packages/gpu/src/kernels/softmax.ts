@@ -3,9 +3,10 @@ import reduceSource from '@shaders/nn/workgroup-reduce.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
-import { withElementType, type ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
-import { CommandBatch } from '../batch';
+import type { ComputeProgram } from '../program';
+import { runKernel } from '../run';
+import { shaderSource } from '../shader';
+import { shapeToString, type Tensor } from '../tensor';
 
 /** Rows and row length of a [rows, n] (or [..., n]) f32/f16 tensor. */
 export function rowsAndColumns(op: string, x: Tensor): { rows: number; columns: number } {
@@ -24,7 +25,7 @@ export function softmaxProgram(ctx: GpuContext, x: Tensor, out: Tensor): Compute
   }
   return {
     name: `softmax_${x.dtype}`,
-    source: withElementType(reduceSource + source, x.dtype as 'f32' | 'f16'),
+    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource] }),
     bindings: [x, out],
     uniforms: [{ u32: rows }, { u32: columns }],
     workgroups: linearWorkgroups(ctx, rows, 1),
@@ -33,14 +34,7 @@ export function softmaxProgram(ctx: GpuContext, x: Tensor, out: Tensor): Compute
 
 /** Numerically stable softmax over the last axis (max subtracted first). */
 export async function softmax(ctx: GpuContext, x: Tensor): Promise<Tensor> {
-  const out = Tensor.empty(ctx, x.shape, x.dtype);
-  try {
-    await new CommandBatch(ctx).dispatch(softmaxProgram(ctx, x, out)).submit();
-  } catch (error) {
-    out.dispose();
-    throw error;
-  }
-  return out;
+  return runKernel(ctx, { shape: x.shape, dtype: x.dtype }, (out) => softmaxProgram(ctx, x, out));
 }
 
 /** Plain-TypeScript reference for softmax over rows of length n. */

@@ -5,7 +5,8 @@ import { profileNeighboursReference, type FeatureGraph } from '../feature-graph'
 import { referenceLloyd } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
-import { scoreKeysReference, topKReference, type ItemStore, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
+import { selectTopKReference } from '@opticspace/gpu';
+import { scoreKeysReference, sliceQueries, type ItemStore, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
@@ -55,27 +56,12 @@ class CpuItems implements ResidentItems {
     for (let start = 0; start < count; start += chunk) {
       const part = sliceQueries(queries, start, Math.min(count, start + chunk));
       const rows = part.vectors.rows;
-      const top = topKReference(scoreKeysReference(this.store, part, mode, weights), rows, k);
+      const top = selectTopKReference(scoreKeysReference(this.store, part, mode, weights), rows, this.store.vectors.rows, k);
       indices.set(top.indices, start * k);
-      keys.set(top.keys, start * k);
+      keys.set(top.values, start * k);
     }
     return { queries: count, k, indices, keys };
   }
 
   dispose(): void {}
-}
-
-/** Queries [start, end) of a prepared batch (views, no copies). */
-export function sliceQueries(q: PreparedQueries, start: number, end: number): PreparedQueries {
-  const f = q.vectors.columns;
-  const rows = end - start;
-  return {
-    vectors: { data: q.vectors.data.subarray(start * f, end * f), rows, columns: f },
-    laplacianTimesQuery: { data: q.laplacianTimesQuery.data.subarray(start * f, end * f), rows, columns: f },
-    lambda: q.lambda.subarray(start, end),
-    dispersion: q.dispersion.subarray(start, end),
-    quadratic: q.quadratic.subarray(start, end),
-    norm: q.norm.subarray(start, end),
-    degenerate: q.degenerate.filter((i) => i >= start && i < end).map((i) => i - start),
-  };
 }

@@ -3,9 +3,8 @@
  * GEMM (+ top-k for the kNN) and the diffusion steps as CSR products. References: matrix.ts
  * multiply, feature-graph.ts profileCosinesReference / profileNeighboursReference, diffusion.ts diffuse.
  */
-import { CommandBatch, CsrMatrix, TOPK_MAX_K, Tensor, csrMatmulProgram, matmulProgram, topkPlan, type GpuContext } from '@opticspace/gpu';
-import { selectTopProgram } from './select-top';
-import { neighboursFromCosines, type FeatureGraph, type ProfileNeighbours } from '../feature-graph';
+import { CommandBatch, CsrMatrix, Tensor, csrMatmulProgram, matmulProgram, runKernel, selectTopKPlan, type GpuContext } from '@opticspace/gpu';
+import type { FeatureGraph, ProfileNeighbours } from '../feature-graph';
 import type { Matrix } from '../matrix';
 
 async function readMatrix(tensor: Tensor, rows: number, columns: number): Promise<Matrix> {
@@ -16,12 +15,16 @@ async function readMatrix(tensor: Tensor, rows: number, columns: number): Promis
 export async function projectOnGpu(ctx: GpuContext, items: Matrix, projection: Matrix): Promise<Matrix> {
   const a = Tensor.from(ctx, items.data, [items.rows, items.columns]);
   const b = Tensor.from(ctx, projection.data, [projection.rows, projection.columns]);
-  const out = Tensor.empty(ctx, [items.rows, projection.columns]);
   try {
-    await new CommandBatch(ctx).dispatch(matmulProgram(ctx, a, b, out)).submit();
-    return await readMatrix(out, items.rows, projection.columns);
+    const out = await runKernel(ctx, { shape: [items.rows, projection.columns] }, (out) => matmulProgram(ctx, a, b, out));
+    try {
+      return await readMatrix(out, items.rows, projection.columns);
+    } finally {
+      out.dispose();
+    }
   } finally {
-    for (const t of [a, b, out]) t.dispose();
+    a.dispose();
+    b.dispose();
   }
 }
 
@@ -57,9 +60,6 @@ export function profileCosinesOnGpu(ctx: GpuContext, centroids: Matrix): Promise
   });
 }
 
-/** Up to this many selections per row, select-top.wgsl (k rounds) beats the sorting top-k on short rows. */
-const SELECT_ROUNDS_LIMIT = 64;
-
 /**
  * Profile cosine GEMM + a GPU top-k (k + 1 per row, the feature itself dropped): only
  * [F', k + 1] indices come back. Reference: feature-graph.ts profileNeighboursReference.
@@ -69,19 +69,11 @@ export function profileNeighboursOnGpu(ctx: GpuContext, centroids: Matrix, topk:
   const perFeature = Math.max(0, Math.min(topk, n - 1));
   if (perFeature === 0) return Promise.resolve({ neighbours: new Uint32Array(0), perFeature });
   return withProfileCosines(ctx, centroids, async (cosines, batch) => {
-    if (perFeature + 1 > TOPK_MAX_K) {
-      await batch.submit();
-      return neighboursFromCosines(await readMatrix(cosines, n, n), topk);
-    }
-    const k = perFeature + 1;
-    const selected = Tensor.empty(ctx, [n, k], 'u32');
-    const selectedKeys = Tensor.empty(ctx, [n, k]);
-    const plan = k <= SELECT_ROUNDS_LIMIT ? null : topkPlan(ctx, cosines, k, { largest: true });
+    const plan = selectTopKPlan(ctx, cosines, perFeature + 1, { largest: true });
     try {
-      if (plan) for (const program of plan.programs) batch.dispatch(program);
-      else batch.dispatch(selectTopProgram(cosines, k, selected, selectedKeys));
+      for (const program of plan.programs) batch.dispatch(program);
       await batch.submit();
-      const candidates = (await (plan ? plan.indices : selected).read()) as Uint32Array;
+      const candidates = (await plan.indices.read()) as Uint32Array;
       const neighbours = new Uint32Array(n * perFeature);
       for (let a = 0; a < n; a++) {
         let written = 0;
@@ -92,9 +84,7 @@ export function profileNeighboursOnGpu(ctx: GpuContext, centroids: Matrix, topk:
       }
       return { neighbours, perFeature };
     } finally {
-      plan?.dispose();
-      selected.dispose();
-      selectedKeys.dispose();
+      plan.dispose();
     }
   });
 }

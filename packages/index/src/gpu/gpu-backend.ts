@@ -6,19 +6,17 @@
  * mode and a GPU top-k, all in one submit per batch of queries with one readback (into mappable
  * buffers kept across calls). Corpora larger than one storage buffer are kept in row blocks.
  */
-import { CommandBatch, TOPK_MAX_K, Tensor, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, Tensor, decodeTopKKeys, selectTopKPlan, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
 import { referenceLloyd } from '../kmeans';
 import type { RowEnergies } from '../row-energies';
-import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from '../search';
-import { sliceQueries } from '../cpu/cpu-backend';
+import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
 import { gpuLloyd } from './kmeans-assign';
 import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
 import { packStats, productRows, queryProductsProgram, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
-import { selectTopProgram } from './select-top';
 
 export interface GpuBackendOptions {
   /**
@@ -84,12 +82,6 @@ export class GpuBackend implements IndexBackend {
     return new GpuItems(this.ctx, vectors, this.rowsPerBuffer(vectors.columns), this.maxBufferBytes);
   }
 }
-
-/**
- * Up to this k, select-top.wgsl (k selection rounds) beats the shared sorting top-k on llvmpipe
- * (k = 10: 3-5x at N = 10K-100K; even at k = 32, slower from k = 64).
- */
-export const SELECT_ROUNDS_MAX_K = 32;
 
 interface ItemBlock {
   start: number;
@@ -198,27 +190,13 @@ class GpuItems implements ResidentItems {
           .dispatch(queryProductsProgram(this.ctx, stacked, block.vectors, products))
           .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights, block.start));
       }
-      let topIndices: Tensor;
-      let topKeys: Tensor;
-      const sortable = k > SELECT_ROUNDS_MAX_K && k <= TOPK_MAX_K;
-      if (sortable) {
-        // The shared top-k (multi-pass, parallel over chunks of each row).
-        const plan = topkPlan(this.ctx, scores, k, { largest: true });
-        owned.push(plan);
-        for (const program of plan.programs) batch.dispatch(program);
-        [topIndices, topKeys] = [plan.indices, plan.keys];
-      } else {
-        // Small or very large k: one workgroup per query, k selection rounds (select-top.wgsl).
-        topIndices = Tensor.empty(this.ctx, [rows, k], 'u32');
-        topKeys = Tensor.empty(this.ctx, [rows, k]);
-        owned.push(topIndices, topKeys);
-        batch.dispatch(selectTopProgram(scores, k, topIndices, topKeys));
-      }
+      const plan = selectTopKPlan(this.ctx, scores, k, { largest: true });
+      owned.push(plan);
+      for (const program of plan.programs) batch.dispatch(program);
       const readback = this.readbackBuffers(rows * k);
-      await batch.copy(topIndices, readback.indices).copy(topKeys, readback.keys).submit();
+      await batch.copy(plan.indices, readback.indices).copy(plan.keys, readback.keys).submit();
       const [indexBytes, keyBytes] = await Promise.all([mapCopy(readback.indices.buffer, rows * k * 4), mapCopy(readback.keys.buffer, rows * k * 4)]);
-      const indices = new Uint32Array(indexBytes);
-      return { indices, keys: sortable ? decodeTopkKeys(new Uint32Array(keyBytes), true) : new Float32Array(keyBytes) };
+      return { indices: new Uint32Array(indexBytes), keys: decodeTopKKeys(new Uint32Array(keyBytes), true) };
     } finally {
       for (const t of owned) t.dispose();
     }

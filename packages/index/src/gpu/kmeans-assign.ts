@@ -1,7 +1,7 @@
 import source from '@shaders/index/kmeans-assign.wgsl?raw';
 import updateSource from '@shaders/index/kmeans-update.wgsl?raw';
 import normsSource from '@shaders/index/squared-norms.wgsl?raw';
-import { CommandBatch, ShapeError, Tensor, linearWorkgroups, matmulProgram, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, ShapeError, Tensor, flatDispatch, matmulProgram, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { groupByLabel, type LloydEngine } from '../kmeans';
 import type { Matrix } from '../matrix';
 
@@ -15,11 +15,10 @@ export function kmeansAssignProgram(products: Tensor, centroidSquaredNorms: Tens
   }
   return {
     name: 'index_kmeans_assign',
-    source,
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(source, { flat: true }),
     bindings: [products, centroidSquaredNorms, labels],
     uniforms: [{ u32: n }, { u32: k }],
-    workgroups: linearWorkgroups(products.ctx, n, WORKGROUP_SIZE),
+    ...flatDispatch(products.ctx, n, WORKGROUP_SIZE),
   };
 }
 
@@ -31,11 +30,10 @@ export function kmeansUpdateProgram(points: Tensor, members: Tensor, offsets: Te
   }
   return {
     name: 'index_kmeans_update',
-    source: updateSource,
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(updateSource, { flat: true }),
     bindings: [points, members, offsets, previous, centroids],
     uniforms: [{ u32: k }, { u32: f }],
-    workgroups: linearWorkgroups(points.ctx, k * f, WORKGROUP_SIZE),
+    ...flatDispatch(points.ctx, k * f, WORKGROUP_SIZE),
   };
 }
 
@@ -45,11 +43,10 @@ export function squaredNormsProgram(values: Tensor, norms: Tensor): ComputeProgr
   if (norms.size !== rows) throw new ShapeError(`squaredNorms: values [${values.shape}], norms [${norms.shape}]`);
   return {
     name: 'index_squared_norms',
-    source: normsSource,
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(normsSource, { flat: true }),
     bindings: [values, norms],
     uniforms: [{ u32: rows }, { u32: f }],
-    workgroups: linearWorkgroups(values.ctx, rows, WORKGROUP_SIZE),
+    ...flatDispatch(values.ctx, rows, WORKGROUP_SIZE),
   };
 }
 

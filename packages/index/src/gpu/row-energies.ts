@@ -1,5 +1,5 @@
 import source from '@shaders/index/row-energies.wgsl?raw';
-import { CommandBatch, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { ShapeError, Tensor, flatDispatch, runKernel, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
 import type { RowEnergies } from '../row-energies';
@@ -38,11 +38,10 @@ export function rowEnergiesProgram(values: Tensor, edges: GpuEdges, sums: Tensor
   if (sums.size !== rows * 3) throw new ShapeError(`rowEnergies: sums has ${sums.size} elements, expected ${rows * 3}`);
   return {
     name: 'index_row_energies',
-    source,
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(source, { flat: true }),
     bindings: [values, edges.source, edges.target, edges.weight, sums],
     uniforms: [{ u32: rows }, { u32: features }, { u32: edges.count }],
-    workgroups: linearWorkgroups(values.ctx, rows, WORKGROUP_SIZE),
+    ...flatDispatch(values.ctx, rows, WORKGROUP_SIZE),
   };
 }
 
@@ -61,9 +60,8 @@ export function unpackRowEnergies(rows: number, sums: Float32Array): RowEnergies
 /** Row energies of a resident [rows, F'] tensor (reads back rows * 3 floats). */
 export async function rowEnergiesOnTensor(values: Tensor, edges: GpuEdges): Promise<RowEnergies> {
   const rows = values.shape[0];
-  const sums = Tensor.empty(values.ctx, [rows, 3]);
+  const sums = await runKernel(values.ctx, { shape: [rows, 3] }, (out) => rowEnergiesProgram(values, edges, out));
   try {
-    await new CommandBatch(values.ctx).dispatch(rowEnergiesProgram(values, edges, sums)).submit();
     return unpackRowEnergies(rows, (await sums.read()) as Float32Array);
   } finally {
     sums.dispose();

@@ -1,6 +1,6 @@
 import source from '@shaders/index/score.wgsl?raw';
 import productsSource from '@shaders/index/query-products.wgsl?raw';
-import { LimitExceededError, ShapeError, Tensor, linearWorkgroups, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { LimitExceededError, ShapeError, Tensor, flatDispatch, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
 const WORKGROUP_SIZE = 256;
@@ -65,14 +65,14 @@ export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, it
   const groups = Math.ceil(rows / PRODUCT_GROUP_ROWS);
   const maxGroups = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (groups > maxGroups) throw new LimitExceededError('queryProducts (query row groups)', groups, maxGroups, 'Search in smaller batches.');
-  const [x, y] = linearWorkgroups(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64);
+  const { workgroups, constants } = flatDispatch(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64, groups);
   return {
     name: vector ? 'index_query_products_vec4' : 'index_query_products',
-    source: (vector ? VECTOR_CHUNKS : SCALAR_CHUNKS) + productsSource,
-    constants: { WORKGROUP_SIZE: 64, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
+    source: shaderSource(productsSource, { includes: [vector ? VECTOR_CHUNKS : SCALAR_CHUNKS], flat: true }),
+    constants: { ...constants, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
     bindings: [stackedQueries, items, products],
     uniforms: [{ u32: n }, { u32: vector ? f / 4 : f }, { u32: rows }],
-    workgroups: [x, y, groups],
+    workgroups,
   };
 }
 
@@ -100,8 +100,7 @@ export function scoreProgram(
   }
   return {
     name: 'index_score',
-    source,
-    constants: { WORKGROUP_SIZE },
+    source: shaderSource(source, { flat: true }),
     bindings: [products, itemStats, queryStats, keys],
     uniforms: [
       { u32: n },
@@ -114,6 +113,6 @@ export function scoreProgram(
       { f32: weights.dispersion },
       { f32: weights.dirichlet },
     ],
-    workgroups: linearWorkgroups(products.ctx, n * b, WORKGROUP_SIZE),
+    ...flatDispatch(products.ctx, n * b, WORKGROUP_SIZE),
   };
 }

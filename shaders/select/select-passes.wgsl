@@ -6,9 +6,7 @@
 // entries cost one load and one comparison. The workgroup writes its k best (key, index) pairs;
 // the host runs passes over these candidates until one chunk per row remains.
 //
-// Keys: an order-preserving u32 of the f32 score (larger key = better; inverted for smallest),
-// -0 folded into +0. "Better" = larger key, then LOWER index, so ties break by lower index and
-// the order is total. Key 0 with index 0xffffffff is a sentinel below every real score. NaN
+// Keys, the order and the sentinel: shaders/select/order-key.wgsl (prepended by the host). NaN
 // scores are counted in status[0] (status[1] = 0xffffffff - first flat NaN position) and read as
 // sentinels; the host rejects them.
 
@@ -35,7 +33,6 @@ override SLOTS: u32 = 512u;        // BEST + QUEUE
 const WORKGROUP_SIZE: u32 = 256u;
 const PER_ROUND: u32 = 32u;        // entries each invocation examines per round
 const FEW: u32 = 64u;              // up to this many queued entries are merged without sorting
-const SENTINEL_INDEX: u32 = 0xffffffffu;
 
 // [0, BEST): kept entries, best first. [BEST, SLOTS): the queue. 12 KiB at most (BEST 1024, QUEUE 512).
 var<workgroup> keys: array<u32, SLOTS>;
@@ -44,36 +41,17 @@ var<workgroup> queued: atomic<u32>;  // entries queued this round
 var<workgroup> pending: atomic<u32>; // invocations with entries left
 var<workgroup> round_state: u32;     // bits 0-15: entries queued (<= QUEUE), bit 31: entries left
 
-fn score_key(bits: u32) -> u32 {
-  var b = bits;
-  if (b == 0x80000000u) {
-    b = 0u; // -0 ranks as +0
-  }
-  var key = b | 0x80000000u;
-  if ((b & 0x80000000u) != 0u) {
-    key = ~b;
-  }
-  if (params.largest == 0u) {
-    key = ~key;
-  }
-  return key;
-}
-
-fn better(key_a: u32, index_a: u32, key_b: u32, index_b: u32) -> bool {
-  return key_a > key_b || (key_a == key_b && index_a < index_b);
-}
-
 // The (key, index) of entry `position` of `row`; NaN scores are counted and read as sentinels.
 fn read_entry(row: u32, position: u32) -> vec2u {
   let flat = row * params.length + position;
   if (FROM_SCORES) {
     let bits = input_keys[flat];
-    if ((bits & 0x7fffffffu) > 0x7f800000u) {
+    if (is_nan_bits(bits)) {
       atomicAdd(&status[0], 1u);
       atomicMax(&status[1], 0xffffffffu - flat);
       return vec2u(0u, SENTINEL_INDEX);
     }
-    return vec2u(score_key(bits), position);
+    return vec2u(order_key(bits, params.largest != 0u), position);
   }
   return vec2u(input_keys[flat], input_indices[flat]);
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createDevice, compareArrays, type GpuContext, type GetDeviceOptions } from '../src';
+/**
+ * @opticspace/gpu/testing: the helpers every package's GPU tests share (not published).
+ */
+import { createDevice, compareArrays, roundToFloat16, type GpuContext, type GetDeviceOptions } from '../src';
 
 /**
  * Gives a GPU test file its device. A missing adapter is a test failure, never a skip: the
@@ -28,3 +31,6 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   const detail = result.worstIndex >= 0 ? ` at [${result.worstIndex}]: ${actual[result.worstIndex]} vs ${expected[result.worstIndex]}` : '';
   expect(result.ok, `${what} max abs error ${result.maxAbsError}${detail} (atol ${atol}, rtol ${rtol})`).toBe(true);
 }
+
+/** What an f16 tensor holds for these values (f32 values pass through). */
+export const asStored = (dtype: 'f32' | 'f16', values: Float32Array): Float32Array => (dtype === 'f16' ? roundToFloat16(values) : values);

@@ -1,13 +1,24 @@
-import source from '@shaders/select/topk.wgsl?raw';
+import passesSource from '@shaders/select/select-passes.wgsl?raw';
+import roundsSource from '@shaders/select/select-rounds.wgsl?raw';
+import orderKeySource from '@shaders/select/order-key.wgsl?raw';
 import type { GpuContext } from '../device';
 import { InvalidInputError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
 import type { ComputeProgram } from '../program';
-import { Tensor, shapeToString } from '../tensor';
 import { CommandBatch } from '../batch';
+import { shaderSource } from '../shader';
+import { Tensor, shapeToString } from '../tensor';
 
-/** Largest k supported: kept entries (k rounded up to a power of two) plus the queue fit 12 KiB. */
-export const TOPK_MAX_K = 1024;
+/**
+ * Largest k of the multi-pass kernel: kept entries (k rounded up to a power of two) plus the
+ * queue fit 12 KiB of workgroup memory. Larger k runs k selection rounds instead.
+ */
+const PASSES_MAX_K = 1024;
+/** Rounds win for k up to this (one scan per result, but no merging)... */
+const ROUNDS_MAX_K = 32;
+/** ...and, on short rows (feature kNN), up to ROUNDS_MAX_K_SHORT_ROWS. */
+const SHORT_ROW = 4096;
+const ROUNDS_MAX_K_SHORT_ROWS = 64;
 /** Fewest kept entries per workgroup: one per invocation of a 256-wide workgroup. */
 const MIN_BEST = 256;
 /** Most queue slots: with 1024 kept entries, 12 KiB of workgroup memory (under the 16 KiB minimum). */
@@ -17,23 +28,37 @@ const MAX_CHUNKS_PER_ROW = 32;
 /** Smallest chunk, as a multiple of BEST: the first BEST entries fill the kept list, later ones are mostly filtered out. */
 const MIN_CHUNK_MULTIPLE = 16;
 
-export interface TopkOptions {
+export interface SelectTopKOptions {
   /** true (default): largest scores first; false: smallest first. */
   largest?: boolean;
+  /** Force a kernel (tests, benchmarks); default: topKKernelFor(n, k). */
+  kernel?: TopKKernel;
+}
+
+export type TopKKernel = 'rounds' | 'passes';
+
+/**
+ * The one place that picks a top-k kernel for rows of `n` scores: k selection rounds
+ * (shaders/select/select-rounds.wgsl) for small k or short rows and for k past the multi-pass
+ * limit; otherwise the chunked multi-pass selection (shaders/select/select-passes.wgsl).
+ */
+export function topKKernelFor(n: number, k: number): TopKKernel {
+  if (k <= ROUNDS_MAX_K || (n <= SHORT_ROW && k <= ROUNDS_MAX_K_SHORT_ROWS) || k > PASSES_MAX_K) return 'rounds';
+  return 'passes';
 }
 
 /** One selection pass: `chunks` workgroups per row each keep k of `chunkSize` entries. */
-interface TopkPass {
+interface TopKPass {
   length: number;
   chunkSize: number;
   chunks: number;
 }
 
 /** Pass geometry for rows of `length` entries: each pass shrinks rows at least 16x until one chunk is left. */
-export function topkPasses(length: number, k: number): { best: number; queue: number; passes: TopkPass[] } {
+export function topKPasses(length: number, k: number): { best: number; queue: number; passes: TopKPass[] } {
   let best = MIN_BEST;
   while (best < k) best *= 2;
-  const passes: TopkPass[] = [];
+  const passes: TopKPass[] = [];
   for (;;) {
     const chunkSize = Math.max(MIN_CHUNK_MULTIPLE * best, Math.ceil(length / MAX_CHUNKS_PER_ROW));
     const chunks = Math.ceil(length / chunkSize);
@@ -46,11 +71,12 @@ export function topkPasses(length: number, k: number): { best: number; queue: nu
 
 /**
  * GPU-resident top-k: the programs to batch, the [rows, k] u32 result tensors (order keys, see
- * `decodeTopkKeys`, and positions within each row), and a status tensor whose first u32 counts
+ * `decodeTopKKeys`, and positions within each row), and a status tensor whose first u32 counts
  * NaN scores. The caller submits `programs` (in one CommandBatch, possibly after the kernels
- * that produce the scores), then `readTopk` or its own readback, and disposes the plan.
+ * that produce the scores), then `readTopK` or its own readback, and disposes the plan.
  */
-export interface TopkPlan {
+export interface TopKPlan {
+  kernel: TopKKernel;
   rows: number;
   /** Scores per row. */
   n: number;
@@ -65,38 +91,70 @@ export interface TopkPlan {
 
 function rowsOf(scores: Tensor): { rows: number; n: number } {
   if (scores.dtype !== 'f32' || scores.shape.length < 1 || scores.shape.length > 2) {
-    throw new ShapeError(`topk: scores must be f32 [rows, n] or [n], got ${scores.dtype} ${shapeToString(scores.shape)}`);
+    throw new ShapeError(`selectTopK: scores must be f32 [rows, n] or [n], got ${scores.dtype} ${shapeToString(scores.shape)}`);
   }
   const n = scores.shape[scores.shape.length - 1];
   const rows = scores.shape.length === 2 ? scores.shape[0] : 1;
-  if (rows < 1 || n < 1) throw new ShapeError(`topk: scores must not be empty, got ${shapeToString(scores.shape)}`);
+  if (rows < 1 || n < 1) throw new ShapeError(`selectTopK: scores must not be empty, got ${shapeToString(scores.shape)}`);
   return { rows, n };
 }
 
 function checkK(k: number, n: number): void {
-  if (!Number.isInteger(k) || k < 1 || k > n || k > TOPK_MAX_K) {
-    throw new InvalidInputError(`topk: k must be an integer in [1, min(n, ${TOPK_MAX_K})] = [1, ${Math.min(n, TOPK_MAX_K)}], got ${k} (n = ${n})`);
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    throw new InvalidInputError(`selectTopK: k must be an integer in [1, n] = [1, ${n}], got ${k}`);
   }
 }
 
-/** Builds the passes of a top-k over scores [rows, n] without running them. */
-export function topkPlan(ctx: GpuContext, scores: Tensor, k: number, options: TopkOptions = {}): TopkPlan {
+/** Plans a top-k over scores [rows, n] (kernel chosen by topKKernelFor) without running it. */
+export function selectTopKPlan(ctx: GpuContext, scores: Tensor, k: number, options: SelectTopKOptions = {}): TopKPlan {
   const { rows, n } = rowsOf(scores);
   checkK(k, n);
   const largest = options.largest ?? true;
-  const { best, queue, passes } = topkPasses(n, k);
   const status = Tensor.from(ctx, [0, 0], [2], 'u32');
-  const temporaries: Tensor[] = [];
+  const owned: Tensor[] = [status];
+  try {
+    const kernel = options.kernel ?? topKKernelFor(n, k);
+    if (kernel === 'passes' && k > PASSES_MAX_K) {
+      throw new InvalidInputError(`selectTopK: the multi-pass kernel takes k <= ${PASSES_MAX_K}, got ${k}`);
+    }
+    const { programs, keys, indices } = kernel === 'rounds' ? roundsPrograms(ctx, scores, rows, n, k, largest, status, owned) : passesPrograms(ctx, scores, rows, n, k, largest, status, owned);
+    return { kernel, rows, n, k, largest, programs, keys, indices, status, dispose: () => owned.forEach((t) => t.dispose()) };
+  } catch (error) {
+    owned.forEach((t) => t.dispose());
+    throw error;
+  }
+}
+
+type Programs = { programs: ComputeProgram[]; keys: Tensor; indices: Tensor };
+
+function roundsPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number, k: number, largest: boolean, status: Tensor, owned: Tensor[]): Programs {
+  const keys = Tensor.empty(ctx, [rows, k], 'u32');
+  const indices = Tensor.empty(ctx, [rows, k], 'u32');
+  owned.push(keys, indices);
+  const program: ComputeProgram = {
+    name: 'select_rounds',
+    source: shaderSource(roundsSource, { includes: [orderKeySource] }),
+    // Short rows use narrow workgroups: fewer idle lanes and cheaper barriers.
+    constants: { WORKGROUP_SIZE: n <= SHORT_ROW ? 64 : 256 },
+    bindings: [scores, keys, indices, status],
+    uniforms: [{ u32: rows }, { u32: n }, { u32: k }, { u32: largest ? 1 : 0 }],
+    workgroups: linearWorkgroups(ctx, rows, 1),
+  };
+  return { programs: [program], keys, indices };
+}
+
+function passesPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number, k: number, largest: boolean, status: Tensor, owned: Tensor[]): Programs {
+  const { best, queue, passes } = topKPasses(n, k);
   const programs: ComputeProgram[] = [];
   let inputKeys: Tensor = scores;
   let inputIndices: Tensor = scores;
   passes.forEach((pass, p) => {
     const keys = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
     const indices = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
-    temporaries.push(keys, indices);
+    owned.push(keys, indices);
     programs.push({
       name: `topk_pass_${best}`,
-      source,
+      source: shaderSource(passesSource, { includes: [orderKeySource] }),
       constants: { FROM_SCORES: p === 0 ? 1 : 0, BEST: best, QUEUE: queue, SLOTS: best + queue },
       bindings: [inputKeys, inputIndices, keys, indices, status],
       uniforms: [
@@ -112,26 +170,11 @@ export function topkPlan(ctx: GpuContext, scores: Tensor, k: number, options: To
     inputKeys = keys;
     inputIndices = indices;
   });
-  const keys = temporaries[temporaries.length - 2];
-  const indices = temporaries[temporaries.length - 1];
-  return {
-    rows,
-    n,
-    k,
-    largest,
-    programs,
-    keys,
-    indices,
-    status,
-    dispose() {
-      for (const t of temporaries) t.dispose();
-      status.dispose();
-    },
-  };
+  return { programs, keys: inputKeys, indices: inputIndices };
 }
 
 /** Turns order keys back into scores (exact, except that -0 comes back as +0). */
-export function decodeTopkKeys(keys: Uint32Array, largest: boolean): Float32Array {
+export function decodeTopKKeys(keys: Uint32Array, largest: boolean): Float32Array {
   const bits = new Uint32Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = largest ? keys[i] : ~keys[i] >>> 0;
@@ -144,18 +187,20 @@ export function decodeTopkKeys(keys: Uint32Array, largest: boolean): Float32Arra
  * The k best scores of each row of scores [rows, n] (f32), best first, ties broken by lower
  * index; rows * k results are read back. NaN scores raise InvalidInputError.
  */
-export async function topk(
+export async function selectTopK(
   ctx: GpuContext,
   scores: Tensor,
   k: number,
-  options: TopkOptions = {},
+  options: SelectTopKOptions = {},
 ): Promise<{ values: Float32Array; indices: Uint32Array }> {
-  const plan = topkPlan(ctx, scores, k, options);
+  const plan = selectTopKPlan(ctx, scores, k, options);
   try {
-    const batch = new CommandBatch(ctx);
-    for (const program of plan.programs) batch.dispatch(program);
-    await batch.submit();
-    return await readTopk(ctx, plan);
+    return await ctx.checked(async () => {
+      const batch = new CommandBatch(ctx);
+      for (const program of plan.programs) batch.dispatch(program);
+      await batch.submit();
+      return readTopK(ctx, plan);
+    });
   } finally {
     plan.dispose();
   }
@@ -165,7 +210,7 @@ export async function topk(
  * Reads a submitted plan's rows * k results (one copy, one map) and checks its NaN count:
  * InvalidInputError names the first NaN's row and column.
  */
-export async function readTopk(ctx: GpuContext, plan: TopkPlan): Promise<{ values: Float32Array; indices: Uint32Array }> {
+export async function readTopK(ctx: GpuContext, plan: TopKPlan): Promise<{ values: Float32Array; indices: Uint32Array }> {
   const resultBytes = plan.rows * plan.k * 4;
   const [status, keys, indices] = await readTogether(ctx, [
     [plan.status.buffer, 8],
@@ -175,10 +220,10 @@ export async function readTopk(ctx: GpuContext, plan: TopkPlan): Promise<{ value
   if (status[0] > 0) {
     const first = 0xffffffff - status[1];
     throw new InvalidInputError(
-      `topk: scores contain ${status[0]} NaN value(s); the first is at row ${Math.floor(first / plan.n)}, column ${first % plan.n}`,
+      `selectTopK: scores contain ${status[0]} NaN value(s); the first is at row ${Math.floor(first / plan.n)}, column ${first % plan.n}`,
     );
   }
-  return { values: decodeTopkKeys(keys, plan.largest), indices };
+  return { values: decodeTopKKeys(keys, plan.largest), indices };
 }
 
 /** Reads several buffer prefixes (byte lengths multiples of 4) as u32 with one copy and one map. */
@@ -212,14 +257,14 @@ async function readTogether(ctx: GpuContext, parts: Array<[GPUBuffer, number]>):
  * Plain-TypeScript reference: per row, the k best (value, index) by value, then lower index,
  * kept in a sorted list of k (binary insertion). NaN raises InvalidInputError; -0 is reported as 0.
  */
-export function topkReference(
+export function selectTopKReference(
   scores: ArrayLike<number>,
   rows: number,
   n: number,
   k: number,
   largest = true,
 ): { values: Float32Array; indices: Uint32Array } {
-  if (scores.length !== rows * n) throw new ShapeError(`topkReference: ${scores.length} scores for ${rows} x ${n}`);
+  if (scores.length !== rows * n) throw new ShapeError(`selectTopKReference: ${scores.length} scores for ${rows} x ${n}`);
   checkK(k, n);
   const values = new Float32Array(rows * k);
   const indices = new Uint32Array(rows * k);
@@ -230,7 +275,7 @@ export function topkReference(
     let count = 0;
     for (let i = 0; i < n; i++) {
       const raw = scores[r * n + i];
-      if (Number.isNaN(raw)) throw new InvalidInputError(`topkReference: NaN at row ${r}, column ${i}`);
+      if (Number.isNaN(raw)) throw new InvalidInputError(`selectTopKReference: NaN at row ${r}, column ${i}`);
       const v = sign * raw;
       // Equal values arrive in increasing index order, so a later one never displaces an earlier one.
       if (count === k && !(v > bestValues[k - 1])) continue;

@@ -1,22 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, Tensor, CommandBatch, topk, topkPlan, readTopk, topkReference, topkPasses, decodeTopkKeys, axpbyProgram, InvalidInputError, ShapeError } from '../src';
-import { useGpu } from './gpu-test-context';
+import { SeededRandom, Tensor, CommandBatch, selectTopK, selectTopKPlan, readTopK, selectTopKReference, topKPasses, topKKernelFor, decodeTopKKeys, axpbyProgram, InvalidInputError, ShapeError, type TopKKernel } from '../src';
+import { useGpu } from '../testing';
 
 // Top-k is exact: values (decoded from order keys, bit-exact f32) and indices must equal the
-// reference, including tie order (lower index first).
+// reference, including tie order (lower index first), for both kernels behind selectTopK.
 
-describe('topk (chunked row-wise selection)', () => {
-  const gpu = useGpu('topk');
+describe('selectTopK (k selection rounds or chunked multi-pass selection)', () => {
+  const gpu = useGpu('selectTopK');
 
+  /** Checks the kernel selectTopK picks and, where it takes k, every other kernel too. */
   async function expectMatches(scores: Float32Array, rows: number, n: number, k: number, largest: boolean) {
     const tensor = Tensor.from(gpu(), scores, rows === 1 ? [n] : [rows, n]);
-    const actual = await topk(gpu(), tensor, k, { largest });
+    const expected = selectTopKReference(scores, rows, n, k, largest);
+    const kernels: Array<TopKKernel | undefined> = [undefined, 'rounds', ...(k <= 1024 ? (['passes'] as const) : [])];
+    // Rounds scan every row k times: keep forced runs to sizes lavapipe does quickly.
+    for (const kernel of kernels.filter((kernel) => kernel !== 'rounds' || rows * n * k <= 4e7)) {
+      const actual = await selectTopK(gpu(), tensor, k, { largest, kernel });
+      expect(actual.indices.length).toBe(rows * k);
+      expect(Array.from(actual.indices), `kernel ${kernel ?? topKKernelFor(n, k)}`).toEqual(Array.from(expected.indices));
+      expect(Array.from(actual.values), `kernel ${kernel ?? topKKernelFor(n, k)}`).toEqual(Array.from(expected.values));
+    }
     tensor.dispose();
-    const expected = topkReference(scores, rows, n, k, largest);
-    expect(actual.indices.length).toBe(rows * k);
-    expect(Array.from(actual.indices)).toEqual(Array.from(expected.indices));
-    expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
   }
+
+  it('picks rounds for small k or short rows, passes otherwise', () => {
+    expect(topKKernelFor(100_000, 10)).toBe('rounds');
+    expect(topKKernelFor(100_000, 32)).toBe('rounds');
+    expect(topKKernelFor(100_000, 33)).toBe('passes');
+    expect(topKKernelFor(4096, 64)).toBe('rounds');
+    expect(topKKernelFor(4097, 64)).toBe('passes');
+    expect(topKKernelFor(100_000, 1024)).toBe('passes');
+    expect(topKKernelFor(100_000, 1025)).toBe('rounds');
+  });
 
   const cases: Array<[rows: number, n: number, k: number]> = [
     [1, 1, 1],
@@ -28,6 +43,7 @@ describe('topk (chunked row-wise selection)', () => {
     [2, 70_001, 10],
     [1, 40_000, 1024], // 3 chunks, then a merge pass; 1024 kept entries, 512-entry queue
     [5, 1025, 1024],
+    [2, 3000, 1500], // past the multi-pass limit: rounds only
   ];
   for (const [rows, n, k] of cases) {
     for (const largest of [true, false]) {
@@ -46,14 +62,14 @@ describe('topk (chunked row-wise selection)', () => {
       for (const largest of [true, false]) await expectMatches(scores, 2, n, k, largest);
     }
     const equal = new Float32Array(600).fill(1.5);
-    const result = await topk(gpu(), Tensor.from(gpu(), equal, [600]), 5);
+    const result = await selectTopK(gpu(), Tensor.from(gpu(), equal, [600]), 5);
     expect(Array.from(result.indices)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('plans several passes for long rows and k = 1024', () => {
-    expect(topkPasses(40_000, 1024).passes.map((p) => p.chunks)).toEqual([3, 1]);
-    expect(topkPasses(40_000, 1024).best).toBe(1024);
-    expect(topkPasses(10_000_000, 10).passes.length).toBe(2);
+    expect(topKPasses(40_000, 1024).passes.map((p) => p.chunks)).toEqual([3, 1]);
+    expect(topKPasses(40_000, 1024).best).toBe(1024);
+    expect(topKPasses(10_000_000, 10).passes.length).toBe(2);
   });
 
   it('more than 65535 rows (2-D workgroup grid)', async () => {
@@ -80,7 +96,7 @@ describe('topk (chunked row-wise selection)', () => {
 
   it('n ~ 2.5 million in one row (multi-pass chunked path), k = 10 and 100', async () => {
     const n = 2_500_003;
-    const { passes } = topkPasses(n, 100);
+    const { passes } = topKPasses(n, 100);
     expect(passes.length).toBeGreaterThan(1);
     const scores = new SeededRandom(11).uniformArray(n, -1, 1);
     for (const k of [10, 100]) await expectMatches(scores, 1, n, k, k === 10);
@@ -93,13 +109,13 @@ describe('topk (chunked row-wise selection)', () => {
     const ta = Tensor.from(gpu(), a, [2, 3000]);
     const tb = Tensor.from(gpu(), b, [2, 3000]);
     const scores = Tensor.empty(gpu(), [2, 3000]);
-    const plan = topkPlan(gpu(), scores, 25, { largest: false });
+    const plan = selectTopKPlan(gpu(), scores, 25, { largest: false });
     const batch = new CommandBatch(gpu()).dispatch(axpbyProgram(ta, tb, scores, 1, -1));
     for (const program of plan.programs) batch.dispatch(program);
     await batch.submit();
-    const result = await readTopk(gpu(), plan);
+    const result = await readTopK(gpu(), plan);
     plan.dispose();
-    const expected = topkReference(Float32Array.from(a, (x, i) => x - b[i]), 2, 3000, 25, false);
+    const expected = selectTopKReference(Float32Array.from(a, (x, i) => x - b[i]), 2, 3000, 25, false);
     expect(Array.from(result.indices)).toEqual(Array.from(expected.indices));
     expect(Array.from(result.values)).toEqual(Array.from(expected.values));
   });
@@ -109,26 +125,28 @@ describe('topk (chunked row-wise selection)', () => {
     scores[400 + 17] = NaN;
     scores[800 + 5] = NaN;
     const tensor = Tensor.from(gpu(), scores, [3, 400]);
-    await expect(topk(gpu(), tensor, 5)).rejects.toThrow(InvalidInputError);
-    await expect(topk(gpu(), tensor, 5)).rejects.toThrow(/2 NaN value\(s\); the first is at row 1, column 17/);
-    expect(() => topkReference(scores, 3, 400, 5)).toThrow(InvalidInputError);
+    for (const kernel of ['rounds', 'passes'] as const) {
+      await expect(selectTopK(gpu(), tensor, 5, { kernel })).rejects.toThrow(InvalidInputError);
+      await expect(selectTopK(gpu(), tensor, 5, { kernel })).rejects.toThrow(/2 NaN value\(s\); the first is at row 1, column 17/);
+    }
+    expect(() => selectTopKReference(scores, 3, 400, 5)).toThrow(InvalidInputError);
   });
 
-  it('rejects k < 1, k > n, k > 1024 and bad shapes', async () => {
+  it('rejects k < 1, k > n, a forced multi-pass k > 1024 and bad shapes', async () => {
     const tensor = Tensor.from(gpu(), new Float32Array(2000), [2, 1000]);
-    await expect(topk(gpu(), tensor, 0)).rejects.toThrow(InvalidInputError);
-    await expect(topk(gpu(), tensor, 1001)).rejects.toThrow(/got 1001 \(n = 1000\)/);
-    await expect(topk(gpu(), Tensor.from(gpu(), new Float32Array(3000), [3000]), 1025)).rejects.toThrow(InvalidInputError);
-    await expect(topk(gpu(), tensor, 2.5)).rejects.toThrow(InvalidInputError);
-    await expect(topk(gpu(), Tensor.empty(gpu(), [4, 4], 'u32'), 1)).rejects.toThrow(ShapeError);
-    await expect(topk(gpu(), Tensor.empty(gpu(), [2, 2, 2]), 1)).rejects.toThrow(ShapeError);
+    await expect(selectTopK(gpu(), tensor, 0)).rejects.toThrow(InvalidInputError);
+    await expect(selectTopK(gpu(), tensor, 1001)).rejects.toThrow(/\[1, 1000\], got 1001/);
+    await expect(selectTopK(gpu(), Tensor.from(gpu(), new Float32Array(3000), [3000]), 1025, { kernel: 'passes' })).rejects.toThrow(InvalidInputError);
+    await expect(selectTopK(gpu(), tensor, 2.5)).rejects.toThrow(InvalidInputError);
+    await expect(selectTopK(gpu(), Tensor.empty(gpu(), [4, 4], 'u32'), 1)).rejects.toThrow(ShapeError);
+    await expect(selectTopK(gpu(), Tensor.empty(gpu(), [2, 2, 2]), 1)).rejects.toThrow(ShapeError);
   });
 
   it('decodes order keys back to the exact scores', () => {
     const values = Float32Array.from([-Infinity, -3.5, -1e-40, 0, 1e-40, 2, Infinity]);
     const bits = new Uint32Array(values.buffer);
     const largestKeys = bits.map((b) => (b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0));
-    expect(Array.from(decodeTopkKeys(largestKeys, true))).toEqual(Array.from(values));
-    expect(Array.from(decodeTopkKeys(largestKeys.map((k) => ~k >>> 0), false))).toEqual(Array.from(values));
+    expect(Array.from(decodeTopKKeys(largestKeys, true))).toEqual(Array.from(values));
+    expect(Array.from(decodeTopKKeys(largestKeys.map((k) => ~k >>> 0), false))).toEqual(Array.from(values));
   });
 });
