@@ -1,7 +1,8 @@
 /**
- * The build pipeline, top to bottom as in the spec ("Build" 1-8). `pipeline: 'classic'` is
+ * The build pipeline, top to bottom. `pipeline: 'classic'` is
  * arrowspace's non-energy build: taumode lambdas over the feature graph of the plain k-means
  * centroids (no diffusion, no splitting; Le = L0), searched with lambdaAware.
+ * Design: docs/energy-index.md, "Build" steps 1-8 and "The classic pipeline".
  */
 import type { IndexBackend, ResidentItems } from './backend';
 import { stableEta } from './diffusion';

@@ -1,8 +1,9 @@
 /**
- * Step 5: heat diffusion of every centroid row over the feature graph (spec "Build" 5):
+ * Step 5: heat diffusion of every centroid row over the feature graph:
  * `steps` explicit steps c <- c - eta * L c, with eta clamped to the stability bound
  * 1 / (2 * max weighted degree) (the explicit Euler step is stable for eta * lambda_max(L) <= 2
  * and lambda_max(L) <= 2 * max degree, so this bound keeps every step a contraction).
+ * Design: docs/energy-index.md, "Build" step 5.
  */
 import { applyLaplacian, type FeatureGraph } from './feature-graph';
 import type { Matrix } from './matrix';

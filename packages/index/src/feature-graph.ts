@@ -1,9 +1,10 @@
 /**
- * Steps 4 and 7: the feature graph and its Laplacian (spec "Build" 4). Nodes are the F'
+ * Steps 4 and 7: the feature graph and its Laplacian. Nodes are the F'
  * features; a feature's profile is its column of the centroid matrix. One GEMM gives every
  * profile cosine; each feature keeps its `topk` most similar other features (exact kNN, ties to
  * the lower index) with distance d = 1 - cos <= eps, weight w = 1 / (1 + (d / sigma)^p); the
  * graph is the union of both directions; L = D - W (unnormalised), stored as CSR.
+ * Design: docs/energy-index.md, "Build" steps 4 and 7.
  */
 import { EmptyGraphError } from './errors';
 import type { Matrix } from './matrix';

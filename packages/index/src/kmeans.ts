@@ -1,8 +1,9 @@
 /**
- * Step 2: seeded k-means++ then Lloyd iterations (spec "Build" 2). The assignment step is
+ * Step 2: seeded k-means++ then Lloyd iterations. The assignment step is
  * pluggable (`assign`): the TS reference below or the GPU distance + argmin kernel. Only the
  * centroids feed the later stages, so for large N both seeding and iterations run on a seeded
- * sample of `sampleSize` items (the spec's "mini-batch k-means for large N").
+ * sample of `sampleSize` items (in place of mini-batch k-means for large N).
+ * Design: docs/energy-index.md, "Build" step 2.
  */
 import { SeededRandom } from '@opticspace/gpu';
 import type { Matrix } from './matrix';

@@ -1,10 +1,11 @@
 /**
- * Step 3: optical compression of the centroids to a token budget T (spec "Build" 3).
+ * Step 3: optical compression of the centroids to a token budget T.
  * Centroids are projected to 2-D with a seeded random projection and binned in a g x g grid
  * (g = ceil(sqrt(T))) over their bounding box. Bins are visited in row-major order; a bin with
  * more than 4 members first drops the `trimQuantile` fraction with the largest L2 norm, then
  * mean-pools the rest into one token. Tokens stop at T; if fewer, original centroids follow in
  * ascending norm order (ties to the lower index).
+ * Design: docs/energy-index.md, "Build" step 3.
  */
 import { SeededRandom } from '@opticspace/gpu';
 import { rowNorms, type Matrix } from './matrix';

@@ -1,4 +1,4 @@
-/** Build and search parameters: defaults (following the spec's cranfield setting) and validation. */
+/** Build and search parameters: defaults (the setting of docs/energy-index.md, "Reference figures") and validation. */
 import { InvalidParameterError } from './errors';
 
 export type Pipeline = 'energy' | 'classic';

@@ -1,6 +1,7 @@
 /**
- * Step 1: optional Gaussian Johnson-Lindenstrauss projection (spec "Build" 1). R is [F, r] with
+ * Step 1: optional Gaussian Johnson-Lindenstrauss projection. R is [F, r] with
  * entries N(0, 1) / sqrt(r) from a seeded PRNG; only the seed and r are stored, R is rebuilt.
+ * Design: docs/energy-index.md, "Build" step 1.
  */
 import { SeededRandom } from '@opticspace/gpu';
 import type { Matrix } from './matrix';

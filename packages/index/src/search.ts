@@ -1,10 +1,11 @@
 /**
- * Search (spec "Search"): every query is scored against every item, then top-k, ties to the
+ * Search: every query is scored against every item, then top-k, ties to the
  * lower item index. Scores are "rank keys" where larger is better: cosine and lambdaAware are
  * similarities, energy is the negated distance. The energy distance uses the identity
  * D(q - x) = qT L q - 2 (L q) . x + xT L x, so it costs one dot product per item like cosine.
  * This file is the TS reference of shaders/index/score.wgsl and select-top.wgsl, and the CPU
  * backend's search.
+ * Design: docs/energy-index.md, "Search".
  */
 import { applyLaplacian, type FeatureGraph } from './feature-graph';
 import type { Matrix } from './matrix';

@@ -1,11 +1,12 @@
 /**
- * Step 8: the per-item spectral signature (spec "Build" 8). Rayleigh quotient E = yT L y / yT y,
+ * Step 8: the per-item spectral signature. Rayleigh quotient E = yT L y / yT y,
  * dispersion G, taumode lambda = tau * E / (E + tau) + (1 - tau) * G, min-max normalised over the
  * corpus. Zero vectors are degenerate (reported): they take arrowspace's convention E = G = 0,
  * so raw lambda = 0, and like every other item they count in the median tau and in the min/max
  * ("over the corpus"). Leaving them out moved lambdaMin on cranfield (two empty documents) from
  * 0 to 1.99 and roughly doubled the spread of the normalised lambda, which is what put the
- * energy ranking at nDCG@10 0.123 instead of the spec prototype's 0.187.
+ * energy ranking at nDCG@10 0.123 instead of the reference prototype's 0.187.
+ * Design: docs/energy-index.md, "Build" step 8; the prototype's figures: "Reference figures".
  */
 import { median } from './matrix';
 import type { TauChoice } from './params';

@@ -1,9 +1,10 @@
 /**
- * Step 6: split high-dispersion centroids (spec "Build" 6). Centroids whose dispersion G is at
+ * Step 6: split high-dispersion centroids. Centroids whose dispersion G is at
  * or above the `splitQuantile` quantile (linear interpolation) are split: m = mean of their
  * `neighbourK` nearest other centroids (L2, ties to the lower index), dir = unit(c - m),
  * t = splitTau * max(std(c - m), 1e-6); children c + t dir and c - t dir are appended after all
  * parents. splitQuantile = 1 disables splitting.
+ * Design: docs/energy-index.md, "Build" step 6.
  */
 import { quantile, type Matrix } from './matrix';
 import { dispersion, type RowEnergies } from './row-energies';

@@ -10,7 +10,7 @@ const corpus = clusteredVectors(21, N, F, 8);
 const queries = rowsOf(clusteredVectors(22, 6, F, 8), F);
 const weights = { lambda: 1, dispersion: 0.5, dirichlet: 0.25 };
 
-/** Brute force straight from the spec's definitions: D(q - x) from the difference vector. */
+/** Brute force straight from the definitions (docs/energy-index.md, "Search"): D(q - x) from the difference vector. */
 async function bruteForce(index: EnergyIndex, query: Float32Array, method: Exclude<SearchMethod, 'hybrid'>, alpha: number): Promise<number[]> {
   const items = index.itemSignatures();
   const q = await index.querySignatures([query]);

@@ -1,7 +1,8 @@
 /**
  * One evaluation run: embed, build the energy index once, search every query with every
- * method (and BM25), and average the spec's metrics. The JSON written by `opticspace eval
+ * method (and BM25), and average the metrics. The JSON written by `opticspace eval
  * --json` is exactly `EvaluationReport`.
+ * Metrics: docs/energy-index.md, "Evaluation".
  */
 import { EnergyIndex, type BuildOptions, type BuildReport } from '@opticspace/index';
 import type { RetrievalDataset } from '../dataset/types';

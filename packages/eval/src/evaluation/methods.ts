@@ -1,12 +1,13 @@
 /**
  * The retrieval methods an evaluation compares: the four search modes of the energy index
- * (spec "Search") and the project's own BM25 baseline.
+ * and the project's own BM25 baseline.
+ * Design: docs/energy-index.md, "Search" and "Evaluation".
  */
 import { InvalidInputError } from '@opticspace/gpu';
 import type { SearchOptions } from '@opticspace/index';
 
 /**
- * `blend` is the spec's "cosine - beta * energy distance" (beta 0.3), scored exactly over every
+ * `blend` is cosine - beta * energy distance (beta 0.3; docs/energy-index.md, "Evaluation"), scored exactly over every
  * item from the index's cosine and energy scores; it is not one of the index's search modes.
  */
 export const METHOD_NAMES = ['cosine', 'lambdaAware', 'energy', 'hybrid', 'blend', 'bm25'] as const;
@@ -18,7 +19,7 @@ export type DenseMethodName = Exclude<MethodName, 'bm25'>;
 /** The methods `opticspace eval` runs when --methods is not given. */
 export const DEFAULT_METHODS: readonly MethodName[] = ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25'];
 
-/** Search parameters shared by the index methods (spec defaults: alpha 0.7, weights 1/0.5/0.25, M 100). */
+/** Search parameters shared by the index methods (index defaults: alpha 0.7, weights 1/0.5/0.25, M 100). */
 export interface MethodParameters {
   alpha: number;
   weights: { lambda: number; dispersion: number; dirichlet: number };

@@ -24,8 +24,9 @@ export async function rankWithIndex(
 }
 
 /**
- * The spec's blend: cosine(q, x) - beta * energyDistance(q, x) for every item (both scores
+ * The blend: cosine(q, x) - beta * energyDistance(q, x) for every item (both scores
  * from the index with k = N), top `depth`, ties to the lower item index.
+ * Design: docs/energy-index.md, "Evaluation".
  */
 export async function rankWithBlend(
   index: EnergyIndex,

@@ -1,5 +1,5 @@
 /**
- * IR metrics as the energy-index spec defines them (docs/energy-index.md, "Evaluation").
+ * IR metrics as docs/energy-index.md, "Evaluation" defines them.
  * `ranking` is the retrieved document ids, best first; `judged` maps document id -> grade.
  * A document is relevant when its grade is > 0; unjudged documents have grade 0.
  */

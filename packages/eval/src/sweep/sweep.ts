@@ -1,6 +1,6 @@
 /**
- * Parameter sweeps of the energy index (spec "Evaluation": "The diffusion sweep runs the build
- * over a grid of eta x steps (and the search weights) and writes a CSV plus heatmaps").
+ * Parameter sweeps of the energy index (docs/energy-index.md, "Evaluation"), written as CSV
+ * files and heatmaps:
  *  - diffusion grid: one build per (eta, steps), every method scored on all queries;
  *  - weight grid: one build with the default diffusion; every (lambda, dispersion, dirichlet)
  *    combination is scored on the dev queries, the best by dev nDCG@10 is then reported on the
