@@ -1,4 +1,4 @@
-// The repository stands alone: no tracked source, test, script or bench file may reach outside it
+// The repository stands alone: no tracked source, test, script, bench or doc file may reach outside it
 // (a sibling ../shared folder, an absolute path of one machine). A user's clone has neither.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CODE = /\.(ts|mts|mjs|js|cjs|sh|py|json|html|css)$|(^|\/)\.ci\/run$/;
+const CODE = /\.(ts|mts|mjs|js|cjs|sh|py|json|html|css|md)$|(^|\/)\.ci\/run$/;
 /** Paths that name one machine's layout, or the development-only sibling folder. */
 const FORBIDDEN = [/(^|[^\w.])\.\.\/shared\b/, /\bshared\/spec\//, /\/work\/(shared|main)\b/, /\/home\/\w+\//, /\/Users\/\w+\//];
 /** A relative path literal: './x', '../x' inside quotes or backticks. */
