@@ -1,7 +1,8 @@
 // Layer normalisation over the last axis of x [rows, n], as torch.nn.LayerNorm: biased variance,
 // out = (x - mean) / sqrt(var + eps) * gamma + beta. One workgroup per row; two passes (mean,
 // then squared deviations) for accuracy. `elem` (f32 or f16) and workgroup-reduce.wgsl
-// (reduce_sum, WORKGROUP_SIZE) are prepended by the host.
+// (reduce_sum, WORKGROUP_SIZE) and the row entry point (shaders/common/row-main.wgsl) are prepended
+// by the host.
 
 struct Params {
   rows: u32,
@@ -15,16 +16,11 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<elem>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) group: vec3u,
-  @builtin(num_workgroups) groups: vec3u,
-  @builtin(local_invocation_index) lane: u32,
-) {
-  let row = group.x + group.y * groups.x;
-  if (row >= params.rows) {
-    return;
-  }
+fn row_count() -> u32 {
+  return params.rows;
+}
+
+fn run_row(row: u32, lane: u32) {
   let n = params.columns;
   let base = row * n;
 

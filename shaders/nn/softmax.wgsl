@@ -1,6 +1,7 @@
 // Row-wise softmax of x [rows, n]: one workgroup per row, max-subtracted so exp never overflows.
-// `elem` (f32 or f16) is the storage type and workgroup-reduce.wgsl (reduce_max, reduce_sum,
-// WORKGROUP_SIZE) is prepended by the host; all arithmetic is f32.
+// `elem` (f32 or f16) is the storage type; workgroup-reduce.wgsl (reduce_max, reduce_sum,
+// WORKGROUP_SIZE) and the row entry point (shaders/common/row-main.wgsl) are prepended by the
+// host; all arithmetic is f32.
 
 struct Params {
   rows: u32,
@@ -11,16 +12,11 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> out: array<elem>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) group: vec3u,
-  @builtin(num_workgroups) groups: vec3u,
-  @builtin(local_invocation_index) lane: u32,
-) {
-  let row = group.x + group.y * groups.x;
-  if (row >= params.rows) {
-    return;
-  }
+fn row_count() -> u32 {
+  return params.rows;
+}
+
+fn run_row(row: u32, lane: u32) {
   let n = params.columns;
   let base = row * n;
 

@@ -1,4 +1,5 @@
-// Top-k of every row of scores [rows, n] in k rounds: one workgroup per row; each round is a
+// Top-k of every row of scores [rows, n] in k rounds: one workgroup per row (the row entry point,
+// shaders/common/row-main.wgsl, is prepended by the host); each round is a
 // strided scan plus a tree reduction that finds the best entry strictly after the previous
 // winner in the total order of shaders/select/order-key.wgsl (prepended by the host), so nothing
 // is written back. Cheap for small k or short rows; shaders/select/select-passes.wgsl serves the rest
@@ -23,16 +24,11 @@ override WORKGROUP_SIZE: u32 = 256u;
 var<workgroup> best_keys: array<u32, WORKGROUP_SIZE>;
 var<workgroup> best_indices: array<u32, WORKGROUP_SIZE>;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) group: vec3u,
-  @builtin(num_workgroups) groups: vec3u,
-  @builtin(local_invocation_index) lane: u32,
-) {
-  let row = group.x + group.y * groups.x;
-  if (row >= params.rows) {
-    return;
-  }
+fn row_count() -> u32 {
+  return params.rows;
+}
+
+fn run_row(row: u32, lane: u32) {
   let base = row * params.n;
   let largest = params.largest != 0u;
   var last_key = 0u;

@@ -1,4 +1,5 @@
 import flatMain from '@shaders/common/flat-main.wgsl?raw';
+import rowMain from '@shaders/common/row-main.wgsl?raw';
 import type { GpuContext } from './device';
 import { linearWorkgroups } from './dispatch';
 
@@ -7,8 +8,13 @@ export interface ShaderOptions {
   dtype?: 'f32' | 'f16';
   /** WGSL files the kernel calls into (e.g. shaders/nn/workgroup-reduce.wgsl), prepended in order. */
   includes?: readonly string[];
-  /** One invocation per element: prepends shaders/common/flat-main.wgsl (the kernel defines `invocations` and `run`). */
-  flat?: boolean;
+  /**
+   * The entry point the host supplies: 'flat', one invocation per element
+   * (shaders/common/flat-main.wgsl; the kernel defines `invocations` and `run`), or 'row', one
+   * workgroup per row (shaders/common/row-main.wgsl; `row_count` and `run_row`). Absent: the
+   * kernel has its own `main`.
+   */
+  entry?: 'flat' | 'row';
 }
 
 const assembled = new Map<string, Map<string, string>>();
@@ -21,18 +27,19 @@ function includeId(text: string): number {
 }
 
 /**
- * The WGSL a kernel runs: its body after the host-side prelude (element type, includes, flat
- * entry point), as onnxruntime-web's ShaderHelper and tfjs's makeShader assemble theirs. The
+ * The WGSL a kernel runs: its body after the host-side prelude (element type, includes, entry
+ * point), as onnxruntime-web's ShaderHelper and tfjs's makeShader assemble theirs. The
  * result is memoised so every launch passes the same string (pipeline-cache lookups stay cheap).
  */
 export function shaderSource(body: string, options: ShaderOptions = {}): string {
-  const cacheKey = `${options.dtype ?? ''}|${options.flat ? 1 : 0}|${(options.includes ?? []).map(includeId).join(',')}`;
+  const cacheKey = `${options.dtype ?? ''}|${options.entry ?? ''}|${(options.includes ?? []).map(includeId).join(',')}`;
   let byOptions = assembled.get(body);
   if (!byOptions) assembled.set(body, (byOptions = new Map()));
   let source = byOptions.get(cacheKey);
   if (source === undefined) {
     const header = options.dtype === 'f16' ? 'enable f16;\nalias elem = f16;\n' : options.dtype === 'f32' ? 'alias elem = f32;\n' : '';
-    source = [header, ...(options.includes ?? []), options.flat ? flatMain : '', body].join('\n');
+    const entry = options.entry === 'flat' ? flatMain : options.entry === 'row' ? rowMain : '';
+    source = [header, ...(options.includes ?? []), entry, body].join('\n');
     byOptions.set(cacheKey, source);
   }
   return source;

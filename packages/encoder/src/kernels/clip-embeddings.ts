@@ -18,7 +18,7 @@ export function clipEmbeddingsProgram(
   expectSize('clipEmbeddings', 'out', out, (positions + 1) * hidden, `[${positions + 1}, ${hidden}]`);
   return {
     name: `clip_embeddings_${dtype}`,
-    source: shaderSource(source, { dtype, flat: true }),
+    source: shaderSource(source, { dtype, entry: 'flat' }),
     bindings: [features, classEmbedding, position, out],
     uniforms: [{ u32: hidden }, { u32: out.size }],
     ...flatDispatch(ctx, out.size),

@@ -26,7 +26,7 @@ export function globalViewLayoutProgram(
   expectSize('globalViewLayout', 'out', out, count, `[${globalViewTokenCount(grid)}, ${dim}]`);
   return {
     name: `global_view_layout_${dtype}`,
-    source: shaderSource(source, { dtype, flat: true }),
+    source: shaderSource(source, { dtype, entry: 'flat' }),
     bindings: [inputs.clipProjected, inputs.samProjected, inputs.bias, inputs.newline, inputs.separator, out],
     uniforms: [{ u32: grid }, { u32: dim }, { u32: count }],
     ...flatDispatch(ctx, count),

@@ -39,7 +39,7 @@ export function im2colProgram(ctx: GpuContext, x: Tensor, columns: Tensor, g: Im
   const { workgroups, constants } = flatDispatch(ctx, rows * width);
   return {
     name: `im2col_${dtype}`,
-    source: shaderSource(source, { dtype, flat: true }),
+    source: shaderSource(source, { dtype, entry: 'flat' }),
     bindings: [x, columns],
     uniforms: [
       { u32: g.channels },

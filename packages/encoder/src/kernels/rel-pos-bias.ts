@@ -78,7 +78,7 @@ export function relPosBiasProgram(
   const count = rows * (g.gridH + g.gridW);
   return {
     name: `rel_pos_bias_${dtype}`,
-    source: shaderSource(source, { dtype, flat: true }),
+    source: shaderSource(source, { dtype, entry: 'flat' }),
     bindings: [qkv, tableH, tableW, relH, relW],
     uniforms: [{ u32: g.heads }, { u32: g.headDim }, { u32: g.gridH }, { u32: g.gridW }, { u32: count }],
     ...flatDispatch(ctx, count),

@@ -70,7 +70,7 @@ function windowProgram(ctx: GpuContext, direction: 'partition' | 'unpartition', 
   const { workgroups, constants } = flatDispatch(ctx, count);
   return {
     name: `window_${direction}_${dtype}`,
-    source: shaderSource(source, { dtype, flat: true }),
+    source: shaderSource(source, { dtype, entry: 'flat' }),
     bindings: [input, output],
     uniforms: [{ u32: g.height }, { u32: g.width }, { u32: g.channels }, { u32: g.window }, { u32: windowsPerSide(g.width, g.window) }, { u32: count }],
     workgroups,

@@ -16,7 +16,7 @@ export function axpbyProgram(a: Tensor, b: Tensor, out: Tensor, alpha: number, b
   }
   return {
     name: `axpby_${a.dtype}`,
-    source: shaderSource(source, { dtype: a.dtype, flat: true }),
+    source: shaderSource(source, { dtype: a.dtype, entry: 'flat' }),
     bindings: [a, b, out],
     uniforms: [{ u32: a.size }, { f32: alpha }, { f32: beta }],
     ...flatDispatch(a.ctx, a.size),

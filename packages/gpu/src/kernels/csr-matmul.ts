@@ -43,7 +43,7 @@ export function csrMatmulProgram(ctx: GpuContext, csr: CsrMatrix, dense: Tensor,
   const { workgroups, constants } = flatDispatch(ctx, csr.rows * width);
   return {
     name: 'csr_matmul',
-    source: shaderSource(source, { flat: true }),
+    source: shaderSource(source, { entry: 'flat' }),
     constants: { ...constants, HAS_ADDEND: addend ? 1 : 0 },
     // Without an addend the binding still exists; dense (read-only) stands in for it.
     bindings: [csr.rowPtr, csr.colIndex, csr.values, dense, addend ?? dense, out],

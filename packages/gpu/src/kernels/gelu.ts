@@ -17,7 +17,7 @@ export function geluProgram(ctx: GpuContext, x: Tensor, out: Tensor, variant: Ge
   const { workgroups, constants } = flatDispatch(ctx, x.size);
   return {
     name: `${variant}_${x.dtype}`,
-    source: shaderSource(source, { dtype: x.dtype, flat: true }),
+    source: shaderSource(source, { dtype: x.dtype, entry: 'flat' }),
     bindings: [x, out],
     uniforms: [{ u32: x.size }],
     workgroups,

@@ -23,7 +23,7 @@ export function layerNormProgram(ctx: GpuContext, x: Tensor, gamma: Tensor, beta
   if (!Number.isFinite(eps) || eps < 0) throw new InvalidInputError(`layerNorm: eps must be a finite number >= 0, got ${eps}`);
   return {
     name: `layer_norm_${x.dtype}`,
-    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource] }),
+    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource], entry: 'row' }),
     bindings: [x, gamma, beta, out],
     uniforms: [{ u32: rows }, { u32: columns }, { f32: eps }],
     workgroups: linearWorkgroups(ctx, rows, 1),

@@ -133,7 +133,7 @@ function roundsPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number
   owned.push(keys, indices);
   const program: ComputeProgram = {
     name: 'select_rounds',
-    source: shaderSource(roundsSource, { includes: [orderKeySource] }),
+    source: shaderSource(roundsSource, { includes: [orderKeySource], entry: 'row' }),
     // Short rows use narrow workgroups: fewer idle lanes and cheaper barriers.
     constants: { WORKGROUP_SIZE: n <= SHORT_ROW ? 64 : 256 },
     bindings: [scores, keys, indices, status],

@@ -25,7 +25,7 @@ export function softmaxProgram(ctx: GpuContext, x: Tensor, out: Tensor): Compute
   }
   return {
     name: `softmax_${x.dtype}`,
-    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource] }),
+    source: shaderSource(source, { dtype: x.dtype as 'f32' | 'f16', includes: [reduceSource], entry: 'row' }),
     bindings: [x, out],
     uniforms: [{ u32: rows }, { u32: columns }],
     workgroups: linearWorkgroups(ctx, rows, 1),

@@ -15,7 +15,7 @@ export function kmeansAssignProgram(products: Tensor, centroidSquaredNorms: Tens
   }
   return {
     name: 'index_kmeans_assign',
-    source: shaderSource(source, { flat: true }),
+    source: shaderSource(source, { entry: 'flat' }),
     bindings: [products, centroidSquaredNorms, labels],
     uniforms: [{ u32: n }, { u32: k }],
     ...flatDispatch(products.ctx, n, WORKGROUP_SIZE),
@@ -30,7 +30,7 @@ export function kmeansUpdateProgram(points: Tensor, members: Tensor, offsets: Te
   }
   return {
     name: 'index_kmeans_update',
-    source: shaderSource(updateSource, { flat: true }),
+    source: shaderSource(updateSource, { entry: 'flat' }),
     bindings: [points, members, offsets, previous, centroids],
     uniforms: [{ u32: k }, { u32: f }],
     ...flatDispatch(points.ctx, k * f, WORKGROUP_SIZE),
@@ -43,7 +43,7 @@ export function squaredNormsProgram(values: Tensor, norms: Tensor): ComputeProgr
   if (norms.size !== rows) throw new ShapeError(`squaredNorms: values [${values.shape}], norms [${norms.shape}]`);
   return {
     name: 'index_squared_norms',
-    source: shaderSource(normsSource, { flat: true }),
+    source: shaderSource(normsSource, { entry: 'flat' }),
     bindings: [values, norms],
     uniforms: [{ u32: rows }, { u32: f }],
     ...flatDispatch(values.ctx, rows, WORKGROUP_SIZE),

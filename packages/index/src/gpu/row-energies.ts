@@ -38,7 +38,7 @@ export function rowEnergiesProgram(values: Tensor, edges: GpuEdges, sums: Tensor
   if (sums.size !== rows * 3) throw new ShapeError(`rowEnergies: sums has ${sums.size} elements, expected ${rows * 3}`);
   return {
     name: 'index_row_energies',
-    source: shaderSource(source, { flat: true }),
+    source: shaderSource(source, { entry: 'flat' }),
     bindings: [values, edges.source, edges.target, edges.weight, sums],
     uniforms: [{ u32: rows }, { u32: features }, { u32: edges.count }],
     ...flatDispatch(values.ctx, rows, WORKGROUP_SIZE),

@@ -68,7 +68,7 @@ export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, it
   const { workgroups, constants } = flatDispatch(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64, groups);
   return {
     name: vector ? 'index_query_products_vec4' : 'index_query_products',
-    source: shaderSource(productsSource, { includes: [vector ? VECTOR_CHUNKS : SCALAR_CHUNKS], flat: true }),
+    source: shaderSource(productsSource, { includes: [vector ? VECTOR_CHUNKS : SCALAR_CHUNKS], entry: 'flat' }),
     constants: { ...constants, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
     bindings: [stackedQueries, items, products],
     uniforms: [{ u32: n }, { u32: vector ? f / 4 : f }, { u32: rows }],
@@ -100,7 +100,7 @@ export function scoreProgram(
   }
   return {
     name: 'index_score',
-    source: shaderSource(source, { flat: true }),
+    source: shaderSource(source, { entry: 'flat' }),
     bindings: [products, itemStats, queryStats, keys],
     uniforms: [
       { u32: n },
