@@ -18,13 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { createDevice, SeededRandom, type GpuContext } from '@opticspace/gpu';
 import {
   DeepEncoderGpu,
-  MODE_IMAGE_SIZE,
   encodeReference,
   encoderConfigForMode,
   encoderGeometry,
   randomEncoderWeights,
   type EncoderConfig,
-  type EncoderMode,
+  RESOLUTION_MODE_NAMES,
+  type ResolutionModeName,
 } from '@opticspace/encoder';
 import { timeMedian, type BenchContext, type BenchRow, type BenchTable } from './harness';
 
@@ -38,10 +38,10 @@ const REDUCED_256: EncoderConfig = {
   projectorDim: 48,
 };
 
-function narrowConfig(mode: EncoderMode): EncoderConfig {
+function narrowConfig(mode: ResolutionModeName): EncoderConfig {
   const full = encoderConfigForMode(mode);
   return {
-    imageSize: MODE_IMAGE_SIZE[mode],
+    imageSize: full.imageSize,
     sam: { ...full.sam, embedDim: 96, heads: 2, mlpDim: 384, neckChannels: 32, net2Channels: 64, net3Channels: 128 },
     clip: { ...full.clip, hidden: 128, heads: 2, mlpDim: 512 },
     projectorDim: 160,
@@ -112,9 +112,9 @@ export default async function encoderBench({ gpu, quick, log }: BenchContext): P
   const dtypes: Array<'f32' | 'f16'> = gpu.features.shaderF16 ? ['f32', 'f16'] : ['f32'];
   const runs: Array<{ name: string; config: EncoderConfig; repeats: number; reference: boolean }> = [{ name: 'reduced-256', config: REDUCED_256, repeats: 3, reference: true }];
   if (!quick) {
-    const narrowModes: EncoderMode[] = software ? ['tiny', 'small'] : ['tiny', 'small', 'base', 'large'];
+    const narrowModes: ResolutionModeName[] = software ? ['tiny', 'small'] : ['tiny', 'small', 'base', 'large'];
     for (const mode of narrowModes) runs.push({ name: `${mode}-narrow`, config: narrowConfig(mode), repeats: software ? 1 : 3, reference: false });
-    if (!software) for (const mode of Object.keys(MODE_IMAGE_SIZE) as EncoderMode[]) runs.push({ name: mode, config: encoderConfigForMode(mode), repeats: 3, reference: false });
+    if (!software) for (const mode of RESOLUTION_MODE_NAMES.filter((name) => name !== 'gundam')) runs.push({ name: mode, config: encoderConfigForMode(mode), repeats: 3, reference: false });
   }
   const rows: BenchRow[] = [];
   for (const run of runs) for (const dtype of dtypes) rows.push(await benchConfig(run.name, run.config, dtype, run.repeats, run.reference, log));

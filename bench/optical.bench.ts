@@ -19,6 +19,7 @@ import {
   resizeBicubic,
   rgbaToRgb,
   streamCheckpoint,
+  RESOLUTION_MODE_NAMES,
   type ResolutionModeName,
 } from '@opticspace/optical';
 import { timeMedian, type BenchContext, type BenchTable } from './harness';
@@ -51,7 +52,7 @@ export default async function opticalBench(ctx: BenchContext): Promise<BenchTabl
 
   const factory = await createNodeCanvasFactory();
   const text = cranfieldText();
-  const modes: ResolutionModeName[] = ctx.quick ? ['tiny', 'gundam'] : ['tiny', 'small', 'base', 'large', 'gundam'];
+  const modes: ResolutionModeName[] = ctx.quick ? ['tiny', 'gundam'] : RESOLUTION_MODE_NAMES;
   const rows = [];
   for (const mode of modes) {
     const renderMs = await timeMedian(() => renderTextPage(text, { mode }, factory), repeats);

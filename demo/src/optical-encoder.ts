@@ -4,7 +4,7 @@
  * checks every name and shape, and uploads them; the page is then encoded on WebGPU.
  * Nothing is downloaded unless the user gives a URL.
  */
-import { BlobWeightSource, openDeepEncoder, type EncoderMode, type WeightSource } from '@opticspace/encoder';
+import { BlobWeightSource, RESOLUTION_MODES, RESOLUTION_MODE_NAMES, openDeepEncoder, type ResolutionModeName, type WeightSource } from '@opticspace/encoder';
 import { getDevice, InvalidInputError } from '@opticspace/gpu';
 import { prepareImage, rgbaToRgb, type RenderedTextPage } from '@opticspace/optical';
 
@@ -36,7 +36,8 @@ export interface EncodedPage {
   ms: number;
 }
 
-const ENCODER_MODES: readonly string[] = ['tiny', 'small', 'base', 'large'];
+/** Modes whose page is one view (Gundam crops the page, which this tab does not do). */
+const ENCODER_MODES: readonly string[] = RESOLUTION_MODE_NAMES.filter((name) => !RESOLUTION_MODES[name].crop);
 
 /** Loads the encoder from the weights, encodes the page's global view and frees the GPU weights. */
 export async function encodePage(
@@ -50,12 +51,12 @@ export async function encodePage(
   const source = typeof weights === 'string' ? new HttpRangeWeightSource(weights) : new BlobWeightSource(weights);
   const start = performance.now();
   const encoder = await openDeepEncoder(context, source, {
-    mode: mode as EncoderMode,
+    mode: mode as ResolutionModeName,
     onProgress: (p) => onProgress(`Loading weights: tensor ${p.loaded} of ${p.total} (${p.name})`),
   });
   try {
     onProgress('Encoding the page on WebGPU…');
-    const pixels = prepareImage(rgbaToRgb(page.image), mode as EncoderMode).global.pixels;
+    const pixels = prepareImage(rgbaToRgb(page.image), mode as ResolutionModeName).global.pixels;
     const result = await encoder.encode(pixels);
     return { values: result.tokens, count: result.tokenCount, dims: result.tokens.length / result.tokenCount, ms: performance.now() - start };
   } finally {

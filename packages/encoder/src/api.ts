@@ -1,5 +1,5 @@
 import { resolveFloatStorage, type GpuContext } from '@opticspace/gpu';
-import { encoderConfigForMode, type EncoderConfig, type EncoderMode } from './config';
+import { encoderConfigForMode, type EncoderConfig, type ResolutionModeName } from './config';
 import { DeepEncoderGpu } from './model/encoder-gpu';
 import type { StorageType } from './model/gpu-weights';
 import { loadEncoderWeights, type LoadProgress } from './weights/encoder-weights';
@@ -7,8 +7,8 @@ import { SafetensorsReader } from './weights/reader';
 import type { WeightSource } from './weights/source';
 
 export interface OpenEncoderOptions {
-  /** A native-resolution mode (full-size DeepEncoder) ... */
-  mode?: EncoderMode;
+  /** A resolution mode (full-size DeepEncoder for its global view; Gundam: 1024) ... */
+  mode?: ResolutionModeName;
   /** ... or an explicit configuration (reduced sizes in tests); wins over `mode`. */
   config?: EncoderConfig;
   /** Storage type on the GPU: 'f16' needs shader-f16; 'auto' uses f16 where present, else f32. Default f32. */

@@ -39,10 +39,53 @@ export interface EncoderConfig {
   projectorDim: number;
 }
 
-export type EncoderMode = 'tiny' | 'small' | 'base' | 'large';
+/**
+ * DeepSeek-OCR's resolution modes (DeepSeek-OCR-vllm/config.py): the one table every package
+ * reads. `baseSize` is the global view's side, `imageSize` the local crop side (Gundam) or the
+ * direct-resize side (Tiny, Small); `crop` turns on the Gundam tiling of `dynamic_preprocess`.
+ * Design: docs/deepencoder.md.
+ */
+export type ResolutionModeName = 'tiny' | 'small' | 'base' | 'large' | 'gundam';
 
-/** Input side per native-resolution mode (reference: DeepSeek-OCR config.py). */
-export const MODE_IMAGE_SIZE: Record<EncoderMode, number> = { tiny: 512, small: 640, base: 1024, large: 1280 };
+export interface ResolutionMode {
+  name: ResolutionModeName;
+  baseSize: number;
+  imageSize: number;
+  crop: boolean;
+  /** Tile-count bounds for Gundam (`MIN_CROPS`, `MAX_CROPS` in config.py). */
+  minCrops: number;
+  maxCrops: number;
+}
+
+export const RESOLUTION_MODES: Readonly<Record<ResolutionModeName, ResolutionMode>> = {
+  tiny: { name: 'tiny', baseSize: 512, imageSize: 512, crop: false, minCrops: 2, maxCrops: 6 },
+  small: { name: 'small', baseSize: 640, imageSize: 640, crop: false, minCrops: 2, maxCrops: 6 },
+  base: { name: 'base', baseSize: 1024, imageSize: 1024, crop: false, minCrops: 2, maxCrops: 6 },
+  large: { name: 'large', baseSize: 1280, imageSize: 1280, crop: false, minCrops: 2, maxCrops: 6 },
+  gundam: { name: 'gundam', baseSize: 1024, imageSize: 640, crop: true, minCrops: 2, maxCrops: 6 },
+};
+
+/** Every mode's name, in the table's order (CLI choices, UI selects). */
+export const RESOLUTION_MODE_NAMES = Object.keys(RESOLUTION_MODES) as ResolutionModeName[];
+
+export function resolutionMode(mode: ResolutionModeName | ResolutionMode | string): ResolutionMode {
+  if (typeof mode === 'object') return mode;
+  const found = (RESOLUTION_MODES as Record<string, ResolutionMode>)[mode.toLowerCase()];
+  if (!found) {
+    throw new InvalidInputError(`unknown resolution mode '${mode}'; expected one of ${RESOLUTION_MODE_NAMES.join(', ')}`);
+  }
+  return found;
+}
+
+/** Pixels per SAM patch (patch_embed stride). */
+export const PATCH_SIZE = 16;
+/** SAM neck + net_2 + net_3 shrink the patch grid by 4 per side (16x fewer positions). */
+export const DOWNSAMPLE_RATIO = 4;
+
+/** Side of the token grid of one view: ceil((size / 16) / 4) as in image_process.py. */
+export function tokenGridSide(viewSize: number): number {
+  return Math.ceil(Math.floor(viewSize / PATCH_SIZE) / DOWNSAMPLE_RATIO);
+}
 
 export const DEEPENCODER_SAM: SamConfig = {
   patchSize: 16,
@@ -68,12 +111,12 @@ export const DEEPENCODER_CLIP: ClipConfig = {
   layerNormEps: 1e-5,
 };
 
-/** The full-size DeepEncoder configuration for one mode. */
-export function encoderConfigForMode(mode: EncoderMode): EncoderConfig {
-  const imageSize = MODE_IMAGE_SIZE[mode];
-  if (imageSize === undefined) {
-    throw new InvalidInputError(`unknown encoder mode '${mode}'; expected one of ${Object.keys(MODE_IMAGE_SIZE).join(', ')}`);
-  }
+/**
+ * The full-size DeepEncoder configuration for a mode's global view (its baseSize). Gundam's
+ * local crops (imageSize 640) run on an encoder from DeepEncoderGpu.withImageSize.
+ */
+export function encoderConfigForMode(mode: ResolutionModeName): EncoderConfig {
+  const imageSize = resolutionMode(mode).baseSize;
   return { imageSize, sam: { ...DEEPENCODER_SAM, globalBlocks: [...DEEPENCODER_SAM.globalBlocks] }, clip: { ...DEEPENCODER_CLIP }, projectorDim: 1280 };
 }
 

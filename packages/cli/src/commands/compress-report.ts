@@ -15,7 +15,7 @@ import {
   type WeightSource,
 } from '@opticspace/encoder';
 import {
-  RESOLUTION_MODES,
+  RESOLUTION_MODE_NAMES,
   compressionReport,
   createNodeCanvasFactory,
   encodePreparedImage,
@@ -47,7 +47,7 @@ usage: opticspace compress-report --text FILE [--mode tiny|small|base|large|gund
 
 const spec = {
   text: { type: 'string' },
-  mode: { type: 'string', default: 'base', choices: Object.keys(RESOLUTION_MODES) },
+  mode: { type: 'string', default: 'base', choices: RESOLUTION_MODE_NAMES },
   json: { type: 'boolean' },
   fontSize: { type: 'number' },
   savePages: { type: 'string' },
@@ -108,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
       // The view encoder re-targets the input side per view (Gundam: 640 crops, 1024 global).
       const config = options.encoderConfig
         ? (JSON.parse(await readFile(options.encoderConfig, 'utf8')) as EncoderConfig)
-        : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
+        : encoderConfigForMode(mode);
       const weights = await loadEncoderWeights(reader, config);
       await source.close?.();
       let encoder: ViewEncoder & { dispose?: () => void } = referenceViewEncoder(weights);

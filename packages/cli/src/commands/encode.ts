@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { getDevice } from '@opticspace/gpu';
 import {
   FileWeightSource,
-  MODE_IMAGE_SIZE,
+  RESOLUTION_MODE_NAMES,
   SafetensorsReader,
   loadEncoderWeights,
   encoderConfigForMode,
@@ -16,7 +16,6 @@ import {
   pixelsFromArray,
   writeNpy,
   type EncoderConfig,
-  type EncoderMode,
 } from '@opticspace/encoder';
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
@@ -44,7 +43,7 @@ const spec = {
   weights: { type: 'string' },
   pixels: { type: 'string' },
   image: { type: 'string' },
-  mode: { type: 'string', choices: [...Object.keys(MODE_IMAGE_SIZE), 'gundam'], default: 'base' },
+  mode: { type: 'string', choices: RESOLUTION_MODE_NAMES, default: 'base' },
   out: { type: 'string' },
   f16: { type: 'boolean' },
   dumpSam: { type: 'string' },
@@ -63,7 +62,7 @@ export function run(argv: string[]): Promise<number> {
     if (options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
     const config: EncoderConfig = options.config
       ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-      : encoderConfigForMode(options.mode as EncoderMode);
+      : encoderConfigForMode(options.mode as ResolutionModeName);
     const geometry = encoderGeometry(config);
     const pixels = pixelsFromArray(parseNpy(new Uint8Array(await readFile(options.pixels!))), config.imageSize);
     const ctx = await getDevice();
@@ -102,10 +101,10 @@ async function encodeImage(
   options: { f16?: boolean; config?: string },
 ): Promise<number> {
   const prepared = prepareImage(await decodeImage(new Uint8Array(await readFile(imagePath))), mode);
-  // Gundam's views are 640 crops and a 1024 global view: load the Base-size weights once.
+  // Gundam's views are 640 crops and a 1024 global view: the global view's config loads the weights once.
   const config: EncoderConfig = options.config
     ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-    : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
+    : encoderConfigForMode(mode);
   const ctx = await getDevice();
   const source = await FileWeightSource.open(weightsPath);
   const started = performance.now();
