@@ -10,7 +10,7 @@ export * from './reference/encoder';
 export * from './kernels/im2col';
 export * from './kernels/clip-embeddings';
 export * from './kernels/global-view-layout';
-export * from './kernels/conv3x3';
+export * from './reference/conv3x3';
 export * from './kernels/window-partition';
 export * from './kernels/rel-pos-bias';
 export * from './kernels/attention';

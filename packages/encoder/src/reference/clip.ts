@@ -2,18 +2,19 @@ import { attentionReference } from '../kernels/attention';
 import type { ResizedWeights } from '../model/resized-weights';
 import { CLIP_PREFIX } from '../weights/encoder-tensors';
 import type { EncoderWeights } from '../weights/encoder-weights';
-import { add, layerNorm, linear, quickGelu } from './ops';
+import { axpbyReference, quickGeluReference } from '@opticspace/gpu';
+import { layerNormLastAxisReference, linearReference } from './ops';
 
 /** One CLIP block (reference: clip_sdpa.py NoTPTransformerBlock.forward). */
 export function clipBlockReference(x: Float32Array, tokens: number, blockIndex: number, weights: EncoderWeights): Float32Array {
   const { clip } = weights.config;
   const w = (name: string) => weights.get(`${CLIP_PREFIX}transformer.layers.${blockIndex}.${name}`);
   const dim = clip.hidden;
-  const qkv = linear(layerNorm(x, dim, w('layer_norm1.weight'), w('layer_norm1.bias'), clip.layerNormEps), tokens, w('self_attn.qkv_proj.weight'), 3 * dim, w('self_attn.qkv_proj.bias'));
+  const qkv = linearReference(layerNormLastAxisReference(x, dim, w('layer_norm1.weight'), w('layer_norm1.bias'), clip.layerNormEps), tokens, w('self_attn.qkv_proj.weight'), 3 * dim, w('self_attn.qkv_proj.bias'));
   const attended = attentionReference(qkv, 1, tokens, clip.heads, dim / clip.heads);
-  const h = add(x, linear(attended, tokens, w('self_attn.out_proj.weight'), dim, w('self_attn.out_proj.bias')));
-  const hidden = quickGelu(linear(layerNorm(h, dim, w('layer_norm2.weight'), w('layer_norm2.bias'), clip.layerNormEps), tokens, w('mlp.fc1.weight'), clip.mlpDim, w('mlp.fc1.bias')));
-  return add(h, linear(hidden, tokens, w('mlp.fc2.weight'), dim, w('mlp.fc2.bias')));
+  const h = axpbyReference(x, linearReference(attended, tokens, w('self_attn.out_proj.weight'), dim, w('self_attn.out_proj.bias')));
+  const hidden = quickGeluReference(linearReference(layerNormLastAxisReference(h, dim, w('layer_norm2.weight'), w('layer_norm2.bias'), clip.layerNormEps), tokens, w('mlp.fc1.weight'), clip.mlpDim, w('mlp.fc1.bias')));
+  return axpbyReference(h, linearReference(hidden, tokens, w('mlp.fc2.weight'), dim, w('mlp.fc2.bias')));
 }
 
 /**
@@ -26,8 +27,8 @@ export function clipReference(samFeatures: Float32Array, weights: EncoderWeights
   let x: Float32Array = new Float32Array(tokens * clip.hidden);
   x.set(weights.get(`${CLIP_PREFIX}embeddings.class_embedding`));
   x.set(samFeatures, clip.hidden);
-  x = add(x, resized.clipPosEmbed);
-  x = layerNorm(x, clip.hidden, weights.get(`${CLIP_PREFIX}pre_layrnorm.weight`), weights.get(`${CLIP_PREFIX}pre_layrnorm.bias`), clip.layerNormEps);
+  x = axpbyReference(x, resized.clipPosEmbed);
+  x = layerNormLastAxisReference(x, clip.hidden, weights.get(`${CLIP_PREFIX}pre_layrnorm.weight`), weights.get(`${CLIP_PREFIX}pre_layrnorm.bias`), clip.layerNormEps);
   for (let i = 0; i < clip.depth; i++) x = clipBlockReference(x, tokens, i, weights);
   return x;
 }

@@ -3,7 +3,7 @@ import { resizeWeightsForInput } from '../model/resized-weights';
 import type { EncoderWeights } from '../weights/encoder-weights';
 import { checkPixels } from '../model/pixels';
 import { clipReference } from './clip';
-import { linear } from './ops';
+import { linearReference } from './ops';
 import { samReference, type SamReferenceOutput } from './sam';
 
 export interface EncoderReferenceOutput {
@@ -18,7 +18,7 @@ export interface EncoderReferenceOutput {
  * Lays out projected features [grid * grid, dim] as the global view: a newline token after
  * each row, then the view separator (reference: deepseek_ocr.py _pixel_values_to_embedding).
  */
-export function layoutGlobalView(features: Float32Array, grid: number, dim: number, newline: Float32Array, separator: Float32Array): Float32Array {
+export function layoutGlobalViewReference(features: Float32Array, grid: number, dim: number, newline: Float32Array, separator: Float32Array): Float32Array {
   const out = new Float32Array((grid * (grid + 1) + 1) * dim);
   for (let row = 0; row < grid; row++) {
     out.set(features.subarray(row * grid * dim, (row + 1) * grid * dim), row * (grid + 1) * dim);
@@ -45,7 +45,7 @@ export function encodeReference(pixels: Float32Array, weights: EncoderWeights): 
     joined.set(clip.subarray((p + 1) * hidden, (p + 2) * hidden), p * width);
     joined.set(sam.features.subarray(p * config.sam.net3Channels, (p + 1) * config.sam.net3Channels), p * width + hidden);
   }
-  const projected = linear(joined, positions, weights.get('model.projector.layers.weight'), config.projectorDim, weights.get('model.projector.layers.bias'));
-  const tokens = layoutGlobalView(projected, clipGrid, config.projectorDim, weights.get('model.image_newline'), weights.get('model.view_seperator'));
+  const projected = linearReference(joined, positions, weights.get('model.projector.layers.weight'), config.projectorDim, weights.get('model.projector.layers.bias'));
+  const tokens = layoutGlobalViewReference(projected, clipGrid, config.projectorDim, weights.get('model.image_newline'), weights.get('model.view_seperator'));
   return { tokens, sam, clip };
 }

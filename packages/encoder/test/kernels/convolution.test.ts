@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { SeededRandom, Tensor, runOnArrays } from '@opticspace/gpu';
-import { LayerRecorder, conv3x3Reference, im2colReference, linear } from '../../src';
+import { LayerRecorder, conv3x3Reference, im2colReference, linearReference } from '../../src';
 import { expectClose, useGpu } from '@opticspace/gpu/testing';
 import { asStored } from '@opticspace/gpu/testing';
 
@@ -61,7 +61,7 @@ describe('convolutions (im2col + matmul)', () => {
     }
     expectClose(await out.readFloat32(), expected, 1e-5, 1e-5);
     const columns = im2colReference(pixels, { channels: 3, height: size, width: size, kernel: 16, stride: 16, pad: 0, channelsLast: false });
-    expectClose(linear(columns, 9, weight, dim, bias), expected, 1e-5, 1e-5);
+    expectClose(linearReference(columns, 9, weight, dim, bias), expected, 1e-5, 1e-5);
     for (const t of [input, w, b, out]) t.dispose();
   });
 });

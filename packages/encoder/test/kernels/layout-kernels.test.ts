@@ -8,7 +8,7 @@ import {
   im2colProgram,
   im2colReference,
   im2colShape,
-  layoutGlobalView,
+  layoutGlobalViewReference,
   windowPartitionProgram,
   windowPartitionReference,
   windowUnpartitionProgram,
@@ -105,7 +105,7 @@ describe('encoder layout kernels', () => {
       );
       const features = new Float32Array(grid * grid * dim);
       for (let i = 0; i < features.length; i++) features[i] = clipProjected[dim + i] + samProjected[i] + bias[i % dim];
-      expectClose(out, layoutGlobalView(features, grid, dim, newline, separator), 1e-6, 1e-6);
+      expectClose(out, layoutGlobalViewReference(features, grid, dim, newline, separator), 1e-6, 1e-6);
       expect(Array.from(out.subarray(grid * dim, (grid + 1) * dim))).toEqual(Array.from(newline));
       expect(Array.from(out.subarray(out.length - dim))).toEqual(Array.from(separator));
     });
