@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@opticspace/gpu';
+import { InvalidInputError, integer } from '@opticspace/gpu';
 
 /** SAM ViT-B part of DeepEncoder (reference: deepencoder/sam_vary_sdpa.py, build_sam_vit_b). */
 export interface SamConfig {
@@ -140,9 +140,7 @@ export function strideTwoSize(size: number): number {
 /** Checks the configuration's internal consistency and returns derived sizes. */
 export function encoderGeometry(config: EncoderConfig): EncoderGeometry {
   const { imageSize, sam, clip } = config;
-  const positive = (what: string, value: number) => {
-    if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`encoder config: ${what} must be a positive integer, got ${value}`);
-  };
+  const positive = (what: string, value: number) => integer(`encoder config ${what}`, value, 1);
   positive('imageSize', imageSize);
   for (const [key, value] of Object.entries(sam)) if (typeof value === 'number' && key !== 'layerNormEps') positive(`sam.${key}`, value);
   for (const [key, value] of Object.entries(clip)) if (typeof value === 'number' && key !== 'layerNormEps') positive(`clip.${key}`, value);

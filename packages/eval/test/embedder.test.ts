@@ -131,8 +131,8 @@ describe('LexicalEmbedder', () => {
 
   it('fails clearly when used unfitted or with bad options', () => {
     expect(() => new LexicalEmbedder().embedQuery('x')).toThrow(EmbedderStateError);
-    expect(() => new LexicalEmbedder({ dims: 0 })).toThrow(/dims must be a positive integer/);
-    expect(() => new LexicalEmbedder({ reduction: 'pca' as never })).toThrow(/reduction must be/);
+    expect(() => new LexicalEmbedder({ dims: 0 })).toThrow(/'dims' must be an integer >= 1, got 0/);
+    expect(() => new LexicalEmbedder({ reduction: 'pca' as never })).toThrow(/'reduction' must be one of 'svd', 'random-projection'/);
     expect(() => new LexicalEmbedder().fit([])).toThrow(/at least one document/);
     expect(() => new LexicalEmbedder({ minDocumentFrequency: 5 }).fit(corpus)).toThrow(/no term occurs in at least 5 documents/);
   });

@@ -48,8 +48,25 @@ export class ShapeError extends OpticspaceError {
 
 /** Input values are invalid (NaN, Infinity, empty, out of range). */
 export class InvalidInputError extends OpticspaceError {
-  constructor(message: string) {
-    super('INVALID_INPUT', message);
+  constructor(message: string, code = 'INVALID_INPUT') {
+    super(code, message);
+  }
+}
+
+/** A named option or parameter is out of its range (the validators in validate.ts raise it). */
+export class InvalidParameterError extends InvalidInputError {
+  constructor(name: string, expected: string, actual: unknown) {
+    super(`Parameter '${name}' must be ${expected}, got ${formatValue(actual)}.`, 'INVALID_PARAMETER');
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return String(value); // JSON would print NaN and Infinity as null
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }
 

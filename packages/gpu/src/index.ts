@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './validate';
 export { getDevice, createDevice, releaseDevice, resolveFloatStorage, GpuContext } from './device';
 export type { AdapterDescription, GpuFeatures, GetDeviceOptions } from './device';
 export { Tensor, elementCount, shapeToString, readBuffer, BYTES_PER_ELEMENT } from './tensor';

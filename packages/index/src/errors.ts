@@ -29,12 +29,8 @@ export class DimensionMismatchError extends OpticspaceError {
   }
 }
 
-/** A build or search parameter is out of range. */
-export class InvalidParameterError extends OpticspaceError {
-  constructor(name: string, expected: string, actual: unknown) {
-    super('INDEX_INVALID_PARAMETER', `Parameter '${name}' must be ${expected}, got ${formatValue(actual)}.`);
-  }
-}
+/** A build or search parameter is out of range (@opticspace/gpu's shared error, raised by its validators). */
+export { InvalidParameterError } from '@opticspace/gpu';
 
 /** The feature graph has no edges, so every energy is zero. */
 export class EmptyGraphError extends OpticspaceError {
@@ -65,14 +61,5 @@ export class BackendUnavailableError extends OpticspaceError {
 export class DisposedIndexError extends OpticspaceError {
   constructor() {
     super('INDEX_DISPOSED', 'This EnergyIndex was disposed; build or load a new one.');
-  }
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

@@ -1,5 +1,5 @@
 /** Build and search parameters: defaults (the setting of docs/energy-index.md, "Reference figures") and validation. */
-import { InvalidParameterError } from './errors';
+import { InvalidParameterError, boolean, integer, oneOf, range } from '@opticspace/gpu';
 
 export type Pipeline = 'energy' | 'classic';
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
@@ -127,7 +127,7 @@ export function resolveBuildParameters(options: BuildOptions = {}): BuildParamet
   oneOf('pipeline', p.pipeline, ['energy', 'classic']);
   oneOf('backend', p.backend, ['webgpu', 'cpu', 'auto']);
   integer('seed', p.seed, 0, 2 ** 32 - 1);
-  if (typeof p.projection.enabled !== 'boolean') throw new InvalidParameterError('projection.enabled', 'a boolean', p.projection.enabled);
+  boolean('projection.enabled', p.projection.enabled);
   range('projection.eps', p.projection.eps, 0, 1, false);
   if (p.clusters !== null) integer('clusters', p.clusters, 1, 1 << 20);
   integer('kmeansIterations', p.kmeansIterations, 1, 10_000);
@@ -173,27 +173,4 @@ export function resolveSearchParameters(options: SearchOptions = {}, itemCount: 
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function oneOf(name: string, value: unknown, allowed: string[]): void {
-  if (!allowed.includes(value as string)) throw new InvalidParameterError(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
-}
-
-function integer(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidParameterError(name, `an integer in [${min}, ${max}]`, value);
-  }
-}
-
-function range(name: string, value: unknown, min: number, max: number, minInclusive: boolean, maxInclusive = true): void {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (minInclusive ? value >= min : value > min) &&
-    (maxInclusive ? value <= max : value < max);
-  if (!ok) {
-    const low = minInclusive ? '[' : '(';
-    const high = maxInclusive && Number.isFinite(max) ? ']' : ')';
-    throw new InvalidParameterError(name, `a finite number in ${low}${min}, ${Number.isFinite(max) ? max : 'inf'}${high}`, value);
-  }
 }

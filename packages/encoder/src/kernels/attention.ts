@@ -1,6 +1,6 @@
 import source from '@shaders/encoder/attention.wgsl?raw';
-import { InvalidInputError, LimitExceededError, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { InvalidInputError, LimitExceededError, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType, integer } from '@opticspace/gpu';
+
 import type { AttentionGeometry } from './rel-pos-bias';
 
 /** Decomposed bias terms for attentionReference (see relPosBiasReference). */
@@ -80,9 +80,7 @@ export function attentionProgram(
   bias?: { relH: Tensor; relW: Tensor; gridH: number; gridW: number },
 ): ComputeProgram {
   const dtype = sameFloatType('attention', bias ? { qkv, out, relH: bias.relH, relW: bias.relW } : { qkv, out });
-  if (!Number.isInteger(g.headDim) || g.headDim < 1 || g.headDim > ATTENTION_MAX_HEAD_DIM) {
-    throw new InvalidInputError(`attention: head dimension must be 1..${ATTENTION_MAX_HEAD_DIM}, got ${g.headDim}`);
-  }
+  integer('attention headDim', g.headDim, 1, ATTENTION_MAX_HEAD_DIM);
   const dim = g.heads * g.headDim;
   expectSize('attention', 'qkv', qkv, g.batch * g.tokens * 3 * dim, `[${g.batch}, ${g.tokens}, ${3 * dim}]`);
   expectSize('attention', 'out', out, g.batch * g.tokens * dim, `[${g.batch}, ${g.tokens}, ${dim}]`);

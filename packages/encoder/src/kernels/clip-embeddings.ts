@@ -1,6 +1,5 @@
 import source from '@shaders/encoder/clip-embeddings.wgsl?raw';
-import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
 
 /** Program: out [positions + 1, hidden] = [class; features] + position. */
 export function clipEmbeddingsProgram(

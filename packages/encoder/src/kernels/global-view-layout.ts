@@ -1,6 +1,5 @@
 import source from '@shaders/encoder/global-view-layout.wgsl?raw';
-import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
 
 /** Tokens of one global view: a newline after each of the grid rows, then the separator. */
 export const globalViewTokenCount = (grid: number) => grid * (grid + 1) + 1;

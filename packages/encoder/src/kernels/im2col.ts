@@ -1,6 +1,5 @@
 import source from '@shaders/encoder/im2col.wgsl?raw';
-import { InvalidInputError, flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { InvalidInputError, flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType, integer } from '@opticspace/gpu';
 
 export interface Im2colGeometry {
   channels: number;
@@ -20,7 +19,7 @@ export function im2colOutputSize(size: number, kernel: number, stride: number, p
 /** [rows = outH * outW, columns = channels * kernel^2] of the column matrix. */
 export function im2colShape(g: Im2colGeometry): [number, number] {
   for (const key of ['channels', 'height', 'width', 'kernel', 'stride'] as const) {
-    if (!Number.isInteger(g[key]) || g[key] < 1) throw new InvalidInputError(`im2col: ${key} must be a positive integer, got ${g[key]}`);
+    integer(`im2col ${key}`, g[key], 1);
   }
   const outH = im2colOutputSize(g.height, g.kernel, g.stride, g.pad);
   const outW = im2colOutputSize(g.width, g.kernel, g.stride, g.pad);

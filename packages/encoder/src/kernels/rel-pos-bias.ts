@@ -1,6 +1,5 @@
 import source from '@shaders/encoder/rel-pos-bias.wgsl?raw';
-import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
 
 /**
  * Decomposed relative-position terms (reference: sam_vary_sdpa.py add_decomposed_rel_pos,

@@ -1,6 +1,5 @@
 import source from '@shaders/encoder/window-partition.wgsl?raw';
-import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor } from '@opticspace/gpu';
-import { expectSize, sameFloatType } from './checks';
+import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
 
 /** Windows per side after zero-padding `size` up to a multiple of `window`. */
 export function windowsPerSide(size: number, window: number): number {

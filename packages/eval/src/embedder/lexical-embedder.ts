@@ -8,7 +8,7 @@
  * Queries use the vocabulary, IDF and projection fitted on the corpus; unseen terms are dropped.
  * docs/results/embedder.md holds the measurement that picked the defaults.
  */
-import { InvalidInputError, SeededRandom } from '@opticspace/gpu';
+import { InvalidInputError, SeededRandom, integer, oneOf } from '@opticspace/gpu';
 import { EmbedderStateError } from '../errors';
 import { countTerms, documentFrequencies, Vocabulary, type SparseRow } from '../text/sparse';
 import { tokenize } from '../text/tokenizer';
@@ -63,11 +63,9 @@ export class LexicalEmbedder implements Embedder {
     this.oversampling = options.oversampling ?? 10;
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
-    if (!Number.isInteger(this.dims) || this.dims <= 0) throw new InvalidInputError(`dims must be a positive integer, got ${options.dims}`);
-    if (this.weighting !== 'tfidf' && this.weighting !== 'bm25') throw new InvalidInputError(`weighting must be 'tfidf' or 'bm25', got '${this.weighting}'`);
-    if (this.reduction !== 'svd' && this.reduction !== 'random-projection') {
-      throw new InvalidInputError(`reduction must be 'svd' or 'random-projection', got '${this.reduction}'`);
-    }
+    integer('dims', this.dims, 1);
+    oneOf('weighting', this.weighting, ['tfidf', 'bm25']);
+    oneOf('reduction', this.reduction, ['svd', 'random-projection']);
   }
 
   get name(): string {

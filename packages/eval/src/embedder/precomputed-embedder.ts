@@ -2,7 +2,7 @@
  * Vectors computed elsewhere (another model, a Python pipeline): documents in corpus order and
  * queries looked up by their exact text.
  */
-import { InvalidInputError, ShapeError } from '@opticspace/gpu';
+import { InvalidInputError, ShapeError, integer } from '@opticspace/gpu';
 import { EmbedderStateError } from '../errors';
 import type { Embedder } from './embedder';
 
@@ -28,7 +28,7 @@ export class PrecomputedEmbedder implements Embedder {
   private readonly vectors: PrecomputedVectors;
 
   constructor(vectors: PrecomputedVectors) {
-    if (!Number.isInteger(vectors.dims) || vectors.dims <= 0) throw new InvalidInputError(`dims must be a positive integer, got ${vectors.dims}`);
+    integer('dims', vectors.dims, 1);
     if (vectors.documents instanceof Float32Array && vectors.documents.length % vectors.dims !== 0) {
       throw new ShapeError(`document vectors: length ${vectors.documents.length} is not a multiple of dims ${vectors.dims}`);
     }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@opticspace/gpu';
+import { InvalidInputError, integer } from '@opticspace/gpu';
 import type { RgbaImage } from '../image/rgb-image';
 
 export interface EntropySummary {
@@ -84,7 +84,7 @@ export interface TokenEntropySummary extends EntropySummary {
  * (8 bits for the default 256), and totalBits counts all values. Constant input: 0 bits.
  */
 export function tokenValueEntropy(values: Float32Array, bins = 256): TokenEntropySummary {
-  if (!Number.isInteger(bins) || bins < 2) throw new InvalidInputError(`bins must be an integer >= 2, got ${bins}`);
+  integer('bins', bins, 2);
   if (values.length === 0) throw new InvalidInputError('token values are empty');
   let min = Infinity;
   let max = -Infinity;

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@opticspace/gpu';
+import { integer } from '@opticspace/gpu';
 import { MissingTensorError, parseSafetensorsHeader, readHeaderLength, type SafetensorsHeader } from '@opticspace/encoder';
 import { HttpRangeSource, type FetchFunction } from './http-range-source';
 import { coalesceRanges, type CoalescedRange } from './range-plan';
@@ -167,7 +167,7 @@ function selectNames(header: SafetensorsHeader, options: StreamCheckpointOptions
 
 /** Runs `task` over `items` with at most `limit` in flight; the first failure aborts the rest and is thrown. */
 async function runLimited<T, R>(items: readonly T[], limit: number, controller: AbortController, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`concurrency must be an integer >= 1, got ${limit}`);
+  integer('concurrency', limit, 1);
   const results: R[] = new Array(items.length);
   let next = 0;
   let failure: unknown = null;
