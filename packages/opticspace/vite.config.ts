@@ -1,4 +1,4 @@
-// Library build (ESM + declarations, WGSL inlined): see packages/opticspace/build.config.ts.
-import { libraryConfig } from './build.config.ts';
+// Library build (ESM + declarations, WGSL inlined): see build.config.ts at the workspace root.
+import { libraryConfig } from '../../build.config.ts';
 
 export default libraryConfig(import.meta.url);

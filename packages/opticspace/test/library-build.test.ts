@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDeclarationExtensions } from '../build.config';
+import { addDeclarationExtensions } from '../../../build.config';
 import * as opticspace from '../src/index';
 
 describe('declaration files get ESM extensions (node16/nodenext resolution)', () => {

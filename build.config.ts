@@ -1,6 +1,6 @@
 /**
  * The one library build shared by the published packages (@opticspace/gpu, @opticspace/index,
- * @opticspace/encoder and this umbrella). Each package's vite.config.ts is
+ * @opticspace/encoder and the umbrella opticspace). Each package's vite.config.ts is
  * `export default libraryConfig(import.meta.url)` and its `build` script is `vite build`.
  *
  * What it produces in <package>/dist:
@@ -11,15 +11,16 @@
  *    imports so they also resolve under `moduleResolution: node16/nodenext`.
  * Other workspace packages, Node built-ins and `webgpu` (Dawn) stay external. Sibling
  * packages' types are read from their dist/ (pnpm -r build runs in dependency order).
+ * It lives at the workspace root so that no low-level package's build imports the umbrella.
  */
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { shaderAlias } from '../../scripts/shader-alias.mjs';
+import { shaderAlias } from './scripts/shader-alias.mjs';
 
-const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const WORKSPACE_ROOT = dirname(fileURLToPath(import.meta.url));
 
 /**
  * `webgpu` must stay external and only be reached in Node. src/environment.ts in
