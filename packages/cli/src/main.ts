@@ -41,17 +41,27 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+/**
+ * Every failure is one line on stderr, `opticspace: <message> [CODE]`, and a non-zero exit
+ * status: typed errors carry their code, Node system errors their errno code; anything else is
+ * a bug, reported as INTERNAL (OPTICSPACE_DEBUG=1 prints the stack as well).
+ */
+function errorLine(error: unknown): string {
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
+  if (error instanceof OpticspaceError) return `opticspace: ${oneLine(error.message)} [${error.code}]`;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const message = oneLine(String((error as Error | null)?.message ?? error));
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return `opticspace: ${message} [${code}]`;
+  return `opticspace: internal error: ${message} [INTERNAL]`;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof OpticspaceError) {
-      console.error(`opticspace: ${error.message} [${error.code}]`);
-      process.exitCode = 1;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
-    }
+    console.error(errorLine(error));
+    if (process.env.OPTICSPACE_DEBUG) console.error(error);
+    process.exitCode = 1;
   },
 );

@@ -13,6 +13,7 @@ export { withElementType } from './program';
 export type { ComputeProgram } from './program';
 export * from './half';
 export { isNode } from './environment';
+export { crc32 } from './checksum';
 export * from './random';
 export * from './kernels/axpby';
 export * from './compare';

@@ -54,6 +54,55 @@ export class IndexFormatError extends OpticspaceError {
   }
 }
 
+/** A container file (writeSections / readSections) is truncated, corrupted or of another kind. */
+export class ContainerFormatError extends OpticspaceError {
+  constructor(message: string) {
+    super('CONTAINER_FORMAT', message);
+  }
+}
+
+/** Why a file operation failed, in words, from a Node error code (ENOENT, EROFS, ENOSPC, ...). */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a parent of the path is not a directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large for this file system or process limit',
+    EEXIST: 'the path already exists',
+    EMFILE: 'too many open files',
+    EIO: 'input/output error',
+  };
+  return code ? `${reasons[code] ?? (error as Error).message} (${code})` : String((error as Error)?.message ?? error);
+}
+
+/** Reading a file failed (missing, a directory, unreadable); names the caller's path. */
+export class FileReadError extends OpticspaceError {
+  readonly path: string;
+  readonly reason: string;
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('FILE_READ', `Cannot read ${path}: ${reason}.`, options);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** Writing a file failed (missing folder, read-only, disk full, ...); names the caller's path, never a temporary one. */
+export class FileWriteError extends OpticspaceError {
+  readonly path: string;
+  readonly reason: string;
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('FILE_WRITE', `Cannot write ${path}: ${reason}.`, options);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
 /** The requested backend cannot run here (e.g. backend 'webgpu' without WebGPU). */
 export class BackendUnavailableError extends OpticspaceError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,8 +2,7 @@
  * `opticspace encode`: DeepEncoder tokens from a checkpoint and either normalised pixels (one
  * global view) or an image file (preprocessed as DeepSeek-OCR does, Gundam crops included).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { getDevice } from '@opticspace/gpu';
+import { getDevice, InvalidInputError } from '@opticspace/gpu';
 import {
   FileWeightSource,
   MODE_IMAGE_SIZE,
@@ -20,6 +19,7 @@ import {
 } from '@opticspace/encoder';
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
+import { checkOutputFile, readInput, readTextInput, writeOutput } from '../files';
 
 export const usage = `encode: DeepSeek-OCR DeepEncoder vision tokens from normalised pixels or a PNG/JPEG page (WebGPU)
 
@@ -59,13 +59,13 @@ export function run(argv: string[]): Promise<number> {
       if (!options[name]) throw new UsageError(`--${name} is required`);
     }
     if (!options.pixels === !options.image) throw new UsageError('give exactly one of --pixels or --image');
+    if (!options.image && options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
+    // Every output is checked before the weights are read and the forward pass runs.
+    for (const path of [options.out, options.dumpSam, options.dumpClip]) if (path) await checkOutputFile(path);
     if (options.image) return encodeImage(options.image, options.weights!, options.out!, options.mode as ResolutionModeName, options);
-    if (options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
-    const config: EncoderConfig = options.config
-      ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-      : encoderConfigForMode(options.mode as EncoderMode);
+    const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(options.mode as EncoderMode);
     const geometry = encoderGeometry(config);
-    const pixels = pixelsFromArray(parseNpy(new Uint8Array(await readFile(options.pixels!))), config.imageSize);
+    const pixels = pixelsFromArray(parseNpy(await readInput(options.pixels!, '--pixels')), config.imageSize);
     const ctx = await getDevice();
     const source = await FileWeightSource.open(options.weights!);
     const started = performance.now();
@@ -78,9 +78,9 @@ export function run(argv: string[]): Promise<number> {
     const loaded = performance.now();
     try {
       const result = await encoder.encode(pixels, { returnSam: !!options.dumpSam, returnClip: !!options.dumpClip });
-      await writeFile(options.out!, writeNpy(result.tokens, [result.tokenCount, config.projectorDim]));
-      if (options.dumpSam) await writeFile(options.dumpSam, writeNpy(result.sam!, [geometry.clipGrid, geometry.clipGrid, config.sam.net3Channels]));
-      if (options.dumpClip) await writeFile(options.dumpClip, writeNpy(result.clip!, [geometry.clipGrid ** 2 + 1, config.clip.hidden]));
+      await writeOutput(options.out!, writeNpy(result.tokens, [result.tokenCount, config.projectorDim]));
+      if (options.dumpSam) await writeOutput(options.dumpSam, writeNpy(result.sam!, [geometry.clipGrid, geometry.clipGrid, config.sam.net3Channels]));
+      if (options.dumpClip) await writeOutput(options.dumpClip, writeNpy(result.clip!, [geometry.clipGrid ** 2 + 1, config.clip.hidden]));
       const finished = performance.now();
       console.log(
         `encoded ${config.imageSize}x${config.imageSize} -> ${result.tokenCount} tokens x ${config.projectorDim} (${encoder.dtype}) ` +
@@ -101,11 +101,9 @@ async function encodeImage(
   mode: ResolutionModeName,
   options: { f16?: boolean; config?: string },
 ): Promise<number> {
-  const prepared = prepareImage(await decodeImage(new Uint8Array(await readFile(imagePath))), mode);
+  const prepared = prepareImage(await decodeImage(await readInput(imagePath, '--image')), mode);
   // Gundam's views are 640 crops and a 1024 global view: load the Base-size weights once.
-  const config: EncoderConfig = options.config
-    ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-    : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
+  const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
   const ctx = await getDevice();
   const source = await FileWeightSource.open(weightsPath);
   const started = performance.now();
@@ -118,7 +116,7 @@ async function encodeImage(
   const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
   try {
     const encoded = await encodePreparedImage(prepared, viewEncoder);
-    await writeFile(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
+    await writeOutput(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
     console.log(
       `encoded ${imagePath} (${mode}: ${prepared.crops.length} local crops + global view) -> ${prepared.layout.total} tokens x ${encoded.dims} ` +
         `on ${ctx.adapterName} in ${((performance.now() - started) / 1000).toFixed(2)} s -> ${outPath}`,
@@ -127,4 +125,21 @@ async function encodeImage(
     viewEncoder.dispose();
   }
   return 0;
+}
+
+/** A JSON EncoderConfig file (--config), with every field checked. */
+async function readEncoderConfig(path: string): Promise<EncoderConfig> {
+  const text = await readTextInput(path, '--config');
+  let config: EncoderConfig;
+  try {
+    config = JSON.parse(text) as EncoderConfig;
+  } catch (error) {
+    throw new InvalidInputError(`--config ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  try {
+    encoderGeometry(config);
+  } catch (error) {
+    throw new InvalidInputError(`--config ${path}: ${(error as Error).message}`);
+  }
+  return config;
 }
