@@ -2,7 +2,7 @@
  * `opticspace <command> [options]`. Each command lives in ./commands/<name>.ts and exports
  * `run(argv: string[]): Promise<number>` (the exit code) and `usage: string`.
  */
-import { OpticspaceError } from '@opticspace/gpu';
+import { errorLine } from './error-line';
 
 const commands: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./commands/eval'),
@@ -39,20 +39,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   return command.run(rest);
-}
-
-/**
- * Every failure is one line on stderr, `opticspace: <message> [CODE]`, and a non-zero exit
- * status: typed errors carry their code, Node system errors their errno code; anything else is
- * a bug, reported as INTERNAL (OPTICSPACE_DEBUG=1 prints the stack as well).
- */
-function errorLine(error: unknown): string {
-  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
-  if (error instanceof OpticspaceError) return `opticspace: ${oneLine(error.message)} [${error.code}]`;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  const message = oneLine(String((error as Error | null)?.message ?? error));
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return `opticspace: ${message} [${code}]`;
-  return `opticspace: internal error: ${message} [INTERNAL]`;
 }
 
 main(process.argv.slice(2)).then(
