@@ -4,8 +4,8 @@
  * vectors need their dimension; a disposed index (searches in flight included) rejects with
  * DisposedIndexError on both backends.
  */
-import { describe, expect, it, vi } from 'vitest';
-import { CpuBackend, decodeIndex, DisposedIndexError, encodeIndex, EnergyIndex, IndexFormatError, InvalidParameterError, type ResidentItems } from '../src';
+import { describe, expect, it } from 'vitest';
+import { CpuBackend, decodeIndex, DisposedIndexError, encodeIndex, EnergyIndex, IndexFormatError, InvalidParameterError, type IndexBackend } from '../src';
 import { clusteredVectors } from './fixtures';
 import { useGpu } from './gpu-context';
 
@@ -61,18 +61,18 @@ describe('build input', () => {
 });
 
 /** Counts dispose() calls on the resident items the backend hands out. */
-function countingBackend<T extends { residentItems(...args: never[]): Promise<ResidentItems> }>(backend: T): { backend: T; disposed: () => number } {
+function countingBackend(backend: IndexBackend): { backend: IndexBackend; disposed: () => number } {
   let disposed = 0;
   const original = backend.residentItems.bind(backend);
-  vi.spyOn(backend, 'residentItems').mockImplementation(async (...args) => {
-    const resident = await original(...args);
+  backend.residentItems = async (vectors) => {
+    const resident = await original(vectors);
     const dispose = resident.dispose.bind(resident);
     resident.dispose = () => {
       disposed++;
       dispose();
     };
     return resident;
-  });
+  };
   return { backend, disposed: () => disposed };
 }
 

@@ -2,20 +2,21 @@
  * `opticspace encode`: DeepEncoder tokens from a checkpoint and either normalised pixels (one
  * global view) or an image file (preprocessed as DeepSeek-OCR does, Gundam crops included).
  */
-import { getDevice, InvalidInputError } from '@opticspace/gpu';
+import { getDevice, InvalidInputError, resolveFloatStorage } from '@opticspace/gpu';
 import {
+  DeepEncoderGpu,
   FileWeightSource,
   MODE_IMAGE_SIZE,
   SafetensorsReader,
   loadEncoderWeights,
   encoderConfigForMode,
   encoderGeometry,
-  openDeepEncoder,
   parseNpy,
   pixelsFromArray,
   writeNpy,
   type EncoderConfig,
   type EncoderMode,
+  type EncoderWeights,
 } from '@opticspace/encoder';
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
@@ -66,15 +67,11 @@ export function run(argv: string[]): Promise<number> {
     const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(options.mode as EncoderMode);
     const geometry = encoderGeometry(config);
     const pixels = pixelsFromArray(parseNpy(await readInput(options.pixels!, '--pixels')), config.imageSize);
-    const ctx = await getDevice();
-    const source = await FileWeightSource.open(options.weights!);
     const started = performance.now();
-    let encoder;
-    try {
-      encoder = await openDeepEncoder(ctx, source, { config, dtype: options.f16 ? 'f16' : 'f32' });
-    } finally {
-      await source.close();
-    }
+    // Weights are read (and checked) before the GPU device is opened: a bad file fails fast.
+    const weights = await readWeights(options.weights!, config);
+    const ctx = await getDevice();
+    const encoder = DeepEncoderGpu.create(ctx, weights, resolveFloatStorage(ctx, options.f16 ? 'f16' : 'f32'));
     const loaded = performance.now();
     try {
       const result = await encoder.encode(pixels, { returnSam: !!options.dumpSam, returnClip: !!options.dumpClip });
@@ -104,15 +101,9 @@ async function encodeImage(
   const prepared = prepareImage(await decodeImage(await readInput(imagePath, '--image')), mode);
   // Gundam's views are 640 crops and a 1024 global view: load the Base-size weights once.
   const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(mode === 'gundam' ? 'base' : mode);
-  const ctx = await getDevice();
-  const source = await FileWeightSource.open(weightsPath);
   const started = performance.now();
-  let weights;
-  try {
-    weights = await loadEncoderWeights(await SafetensorsReader.open(source), config);
-  } finally {
-    await source.close();
-  }
+  const weights = await readWeights(weightsPath, config);
+  const ctx = await getDevice();
   const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
   try {
     const encoded = await encodePreparedImage(prepared, viewEncoder);
@@ -125,6 +116,16 @@ async function encodeImage(
     viewEncoder.dispose();
   }
   return 0;
+}
+
+/** The encoder's tensors from a safetensors file (only their byte ranges are read). */
+async function readWeights(path: string, config: EncoderConfig): Promise<EncoderWeights> {
+  const source = await FileWeightSource.open(path);
+  try {
+    return await loadEncoderWeights(await SafetensorsReader.open(source), config);
+  } finally {
+    await source.close();
+  }
 }
 
 /** A JSON EncoderConfig file (--config), with every field checked. */
