@@ -54,8 +54,18 @@ export async function saveIndexBundle(indexPath: string, index: EnergyIndex, emb
   await Promise.all(legacySideFiles(indexPath).map((path) => rm(path, { force: true }).catch(() => undefined)));
 }
 
-export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<{ index: EnergyIndex; embedder: LexicalEmbedder; documents: IndexedDocument[] }> {
-  const bytes = await readInput(indexPath, 'INDEX');
+export interface LoadedBundle {
+  index: EnergyIndex;
+  embedder: LexicalEmbedder;
+  documents: IndexedDocument[];
+}
+
+export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<LoadedBundle> {
+  return decodeIndexBundle(await readInput(indexPath, 'INDEX'), indexPath, backend);
+}
+
+/** Verifies and decodes a bundle's bytes; `indexPath` names it in errors. */
+export async function decodeIndexBundle(bytes: Uint8Array, indexPath: string, backend: BackendChoice): Promise<LoadedBundle> {
   if (!isContainer(bytes) && String.fromCharCode(...bytes.subarray(0, 8)) === INDEX_MAGIC) throw new OutdatedBundleError(indexPath);
   const bundle = readSections(bytes, { kind: BUNDLE_KIND, source: indexPath });
   const embedder = decodeLexicalEmbedder(bundle.get('embedder'), `${indexPath} (embedder)`);
