@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatCorpusJsonl, writeBeirDataset } from '@opticspace/eval';
-import { EnergyIndex, writeSections } from '@opticspace/index';
+import { EnergyIndex, readSections, writeSections } from '@opticspace/index';
 import { parseSafetensorsHeader } from '@opticspace/encoder';
 import { tinyDataset } from '../../eval/test/fixtures/tiny-dataset';
 import { mountTmpfs, type Tmpfs } from '../../../test/support/file-systems';
@@ -150,6 +150,21 @@ describe('search on a bad INDEX', () => {
     writeFileSync(join(folder, 'other.osx'), writeSections('something-else', []));
     await failure(search, [join(folder, 'other.osx'), 'query'], 'CONTAINER_FORMAT', /holds 'something-else', expected 'opticspace-cli-index'/);
     await failure(build, ['--corpus', join(folder, 'missing.jsonl'), '--out', join(folder, 'n.osx')], 'FILE_READ', /missing\.jsonl: .*given as --corpus/);
+  });
+
+  it('crafted bundles with valid checksums: NaN in the embedder, bad or missing documents', async () => {
+    const bundle = readSections(new Uint8Array(readFileSync(join(folder, 'good.osx'))));
+    const craft = (name: string, replace: Record<string, Uint8Array>) => {
+      writeFileSync(join(folder, name), writeSections(bundle.kind, bundle.names.map((section) => ({ name: section, bytes: replace[section] ?? bundle.get(section) }))));
+      return join(folder, name);
+    };
+    const embedder = bundle.get('embedder').slice();
+    new DataView(embedder.buffer).setFloat32(embedder.length - 4, NaN, true);
+    await failure(search, [craft('nan.osx', { embedder }), 'query'], 'EMBEDDER_STATE', /nan\.osx \(embedder\): projection row \d+ \(term '.*'\), column 5 is NaN/);
+    const documents = new TextDecoder().decode(bundle.get('documents')).trim().split('\n');
+    await failure(search, [craft('fewer.osx', { documents: new TextEncoder().encode(documents.slice(1).join('\n')) }), 'query'], 'SAVED_INDEX', /has 36 items but lists 35 documents/);
+    documents[3] = '{"title": "no id"}';
+    await failure(search, [craft('noid.osx', { documents: new TextEncoder().encode(documents.join('\n')) }), 'query'], 'SAVED_INDEX', /document 3 lacks a string _id/);
   });
 });
 
