@@ -81,25 +81,28 @@ export function describeFileError(error: unknown): string {
   return code ? `${reasons[code] ?? (error as Error).message} (${code})` : String((error as Error)?.message ?? error);
 }
 
-/** Reading a file failed (missing, a directory, unreadable); names the caller's path. */
-export class FileReadError extends OpticspaceError {
+/** A file operation failed; names the caller's path (never a temporary one) and the reason. */
+abstract class FileAccessError extends OpticspaceError {
   readonly path: string;
   readonly reason: string;
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super('FILE_READ', `Cannot read ${path}: ${reason}.`, options);
+  constructor(code: string, verb: string, path: string, reason: string, options?: { cause?: unknown }) {
+    super(code, `Cannot ${verb} ${path}: ${reason}.`, options);
     this.path = path;
     this.reason = reason;
   }
 }
 
-/** Writing a file failed (missing folder, read-only, disk full, ...); names the caller's path, never a temporary one. */
-export class FileWriteError extends OpticspaceError {
-  readonly path: string;
-  readonly reason: string;
+/** Reading a file failed (missing, a directory, unreadable). */
+export class FileReadError extends FileAccessError {
   constructor(path: string, reason: string, options?: { cause?: unknown }) {
-    super('FILE_WRITE', `Cannot write ${path}: ${reason}.`, options);
-    this.path = path;
-    this.reason = reason;
+    super('FILE_READ', 'read', path, reason, options);
+  }
+}
+
+/** Writing a file failed (missing folder, read-only, disk full, ...). */
+export class FileWriteError extends FileAccessError {
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('FILE_WRITE', 'write', path, reason, options);
   }
 }
 
