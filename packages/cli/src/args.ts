@@ -141,13 +141,17 @@ export function parseArgs<S extends Record<string, OptionSpec>>(
   return { options: values as ParsedOptions<S>, positionals };
 }
 
-/** Runs a command body; a UsageError prints the message and the usage text and exits with 2. */
+/**
+ * Runs a command body; a UsageError prints one line (the message, its code and where the usage
+ * is) and exits with 2. `usage` starts with the command's synopsis.
+ */
 export async function withUsage(usage: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`opticspace: ${error.message}\n\n${usage}`);
+      const command = /opticspace ([a-z-]+)/.exec(usage)?.[1];
+      console.error(`opticspace: ${error.message} [${error.code}] (see 'opticspace ${command ?? '<command>'} --help')`);
       return 2;
     }
     throw error;

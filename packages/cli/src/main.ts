@@ -2,7 +2,7 @@
  * `opticspace <command> [options]`. Each command lives in ./commands/<name>.ts and exports
  * `run(argv: string[]): Promise<number>` (the exit code) and `usage: string`.
  */
-import { OpticspaceError } from '@opticspace/gpu';
+import { errorLine } from './error-line';
 
 const commands: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./commands/eval'),
@@ -46,12 +46,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof OpticspaceError) {
-      console.error(`opticspace: ${error.message} [${error.code}]`);
-      process.exitCode = 1;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
-    }
+    console.error(errorLine(error));
+    if (process.env.OPTICSPACE_DEBUG) console.error(error);
+    process.exitCode = 1;
   },
 );

@@ -1,14 +1,22 @@
 /**
- * What `opticspace build` writes and `opticspace search` reads, for an index path INDEX:
- *   INDEX            the energy index (@opticspace/index format, EnergyIndex.save)
- *   INDEX.embedder   the fitted lexical embedder (vocabulary, IDF, projection; format in
- *                    packages/eval/src/embedder/embedder-file.ts, magic "OSEMB001")
- *   INDEX.docs.jsonl one line per indexed row, in row order: {"_id","title","snippet"}
+ * What `opticspace build --out INDEX` writes and `opticspace search INDEX` reads: one file, a
+ * container (@opticspace/index writeSections) of kind 'opticspace-cli-index' with three sections:
+ *   index     the energy index (@opticspace/index format, EnergyIndex.toBytes)
+ *   embedder  the fitted lexical embedder (vocabulary, IDF, projection; format in
+ *             packages/eval/src/embedder/embedder-file.ts, magic "OSEMB001")
+ *   documents one JSON line per indexed row, in row order: {"_id","title","snippet"}
+ * Each section carries its CRC32 and the file is published by one rename, so a search never
+ * sees an index from one build beside documents from another, and a killed or failed build
+ * leaves the previous file as it was. Files of the older three-file layout are refused with a
+ * typed error asking for a rebuild.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { decodeLexicalEmbedder, encodeLexicalEmbedder, type LexicalEmbedder } from '@opticspace/eval';
-import { EnergyIndex, type BackendChoice } from '@opticspace/index';
 import { OpticspaceError } from '@opticspace/gpu';
+import { EnergyIndex, isContainer, MAGIC as INDEX_MAGIC, readSections, writeSections, type BackendChoice } from '@opticspace/index';
+import { readInput, writeOutput } from './files';
+
+export const BUNDLE_KIND = 'opticspace-cli-index';
 
 export interface IndexedDocument {
   id: string;
@@ -22,44 +30,71 @@ export class SavedIndexError extends OpticspaceError {
   }
 }
 
-export const embedderPath = (indexPath: string): string => `${indexPath}.embedder`;
-export const documentsPath = (indexPath: string): string => `${indexPath}.docs.jsonl`;
-
-export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
-  await index.save(indexPath);
-  await writeFile(embedderPath(indexPath), encodeLexicalEmbedder(embedder));
-  await writeFile(documentsPath(indexPath), documents.map((document) => JSON.stringify({ _id: document.id, title: document.title, snippet: document.snippet })).join('\n') + '\n');
-}
-
-async function readSidecar(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SavedIndexError(`${what} ${path} ${code === 'ENOENT' ? 'not found (was the index written by `opticspace build`?)' : `cannot be read (${code})`}`, { cause: error });
+/** An INDEX file of the older layout (index + INDEX.embedder + INDEX.docs.jsonl, without checksums on the side files). */
+export class OutdatedBundleError extends OpticspaceError {
+  constructor(path: string) {
+    super('SAVED_INDEX_OUTDATED', `${path} is an index of the older three-file layout (with .embedder and .docs.jsonl beside it); rebuild it with 'opticspace build --out ${path}'`);
   }
 }
 
-export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<{ index: EnergyIndex; embedder: LexicalEmbedder; documents: IndexedDocument[] }> {
-  const indexBytes = new Uint8Array(await readSidecar(indexPath, 'index'));
-  const embedder = decodeLexicalEmbedder(new Uint8Array(await readSidecar(embedderPath(indexPath), 'embedder')), embedderPath(indexPath));
-  const lines = (await readSidecar(documentsPath(indexPath), 'document list')).toString('utf8').split('\n').filter((line) => line.trim() !== '');
-  const documents = lines.map((line, index) => {
-    try {
-      const record = JSON.parse(line) as { _id: string; title?: string; snippet?: string };
-      return { id: String(record._id), title: record.title ?? '', snippet: record.snippet ?? '' };
-    } catch (error) {
-      throw new SavedIndexError(`${documentsPath(indexPath)}:${index + 1}: invalid JSON`, { cause: error });
-    }
-  });
-  const index = await EnergyIndex.load(indexBytes, { backend });
+/** The old layout's side files: removed once a bundle replaces them, so that nothing stale stays beside it. */
+const legacySideFiles = (indexPath: string): string[] => [`${indexPath}.embedder`, `${indexPath}.docs.jsonl`];
+
+export function encodeIndexBundle(index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Uint8Array {
+  const lines = documents.map((document) => JSON.stringify({ _id: document.id, title: document.title, snippet: document.snippet })).join('\n') + '\n';
+  return writeSections(BUNDLE_KIND, [
+    { name: 'index', bytes: index.toBytes() },
+    { name: 'embedder', bytes: encodeLexicalEmbedder(embedder) },
+    { name: 'documents', bytes: new TextEncoder().encode(lines) },
+  ]);
+}
+
+export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
+  await writeOutput(indexPath, encodeIndexBundle(index, embedder, documents));
+  await Promise.all(legacySideFiles(indexPath).map((path) => rm(path, { force: true }).catch(() => undefined)));
+}
+
+export interface LoadedBundle {
+  index: EnergyIndex;
+  embedder: LexicalEmbedder;
+  documents: IndexedDocument[];
+}
+
+export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<LoadedBundle> {
+  return decodeIndexBundle(await readInput(indexPath, 'INDEX'), indexPath, backend);
+}
+
+/** Verifies and decodes a bundle's bytes; `indexPath` names it in errors. */
+export async function decodeIndexBundle(bytes: Uint8Array, indexPath: string, backend: BackendChoice): Promise<LoadedBundle> {
+  if (!isContainer(bytes) && String.fromCharCode(...bytes.subarray(0, 8)) === INDEX_MAGIC) throw new OutdatedBundleError(indexPath);
+  const bundle = readSections(bytes, { kind: BUNDLE_KIND, source: indexPath });
+  const embedder = decodeLexicalEmbedder(bundle.get('embedder'), `${indexPath} (embedder)`);
+  const documents = parseDocuments(new TextDecoder().decode(bundle.get('documents')), indexPath);
+  const index = await EnergyIndex.fromBytes(bundle.get('index'), { backend });
   if (index.size !== documents.length) {
     index.dispose();
-    throw new SavedIndexError(`${indexPath} has ${index.size} items but ${documentsPath(indexPath)} lists ${documents.length} documents`);
+    throw new SavedIndexError(`${indexPath} has ${index.size} items but lists ${documents.length} documents`);
   }
   if (index.dimension !== embedder.dims) {
     index.dispose();
-    throw new SavedIndexError(`${indexPath} expects ${index.dimension}-dimensional queries but the embedder makes ${embedder.dims}`);
+    throw new SavedIndexError(`${indexPath} expects ${index.dimension}-dimensional queries but its embedder makes ${embedder.dims}`);
   }
   return { index, embedder, documents };
+}
+
+function parseDocuments(text: string, indexPath: string): IndexedDocument[] {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return lines.map((line, row) => {
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch (error) {
+      throw new SavedIndexError(`${indexPath}: document ${row} is not valid JSON`, { cause: error });
+    }
+    const { _id: id, title = '', snippet = '' } = (record ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof title !== 'string' || typeof snippet !== 'string') {
+      throw new SavedIndexError(`${indexPath}: document ${row} lacks a string _id, title or snippet`);
+    }
+    return { id, title, snippet };
+  });
 }

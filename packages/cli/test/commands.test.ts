@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatasetFormatError, writeBeirDataset } from '@opticspace/eval';
+import { readSections } from '@opticspace/index';
 import { tinyDataset } from '../../eval/test/fixtures/tiny-dataset';
 import * as evalCommand from '../src/commands/eval';
 import * as sweepCommand from '../src/commands/sweep';
@@ -55,10 +56,10 @@ describe('opticspace eval', () => {
     expect(table).toContain(report.results.cosine['ndcg@10'].toFixed(4));
   });
 
-  it('exits 2 with the usage on bad arguments', async () => {
+  it('exits 2 with one line naming the problem and the help on bad arguments', async () => {
     capture();
     expect(await evalCommand.run(['--dims', '8'])).toBe(2);
-    expect(stderr.join('\n')).toMatch(/--dataset DIR is required[\s\S]*opticspace eval --dataset DIR/);
+    expect(stderr).toEqual(["opticspace: --dataset DIR is required [USAGE] (see 'opticspace eval --help')"]);
     expect(await evalCommand.run(['--dataset', datasetDirectory, '--methods', 'cosine,dense'])).toBe(2);
     expect(stderr.join('\n')).toMatch(/--methods expects one of cosine, lambdaAware, energy, hybrid, blend, bm25, got 'dense'/);
   }, 30_000);
@@ -79,8 +80,10 @@ describe('opticspace build + search', () => {
     capture();
     const indexPath = join(directory, 'tiny.osx');
     expect(await buildCommand.run(['--dataset', datasetDirectory, '--out', indexPath, '--dims', '8', '--backend', 'cpu'])).toBe(0);
-    const files = await readdir(directory);
-    expect(files).toEqual(expect.arrayContaining(['tiny.osx', 'tiny.osx.embedder', 'tiny.osx.docs.jsonl']));
+    // One file: the index, the embedder and the document list in one checksummed container.
+    const files = (await readdir(directory)).filter((name) => name.startsWith('tiny.osx'));
+    expect(files).toEqual(['tiny.osx']);
+    expect(readSections(new Uint8Array(await readFile(indexPath)), { kind: 'opticspace-cli-index' }).names).toEqual(['index', 'embedder', 'documents']);
 
     stdout = [];
     expect(await searchCommand.run([indexPath, 'heat transfer boundary layer', '-k', '4', '--method', 'cosine', '--backend', 'cpu', '--json'])).toBe(0);
@@ -98,7 +101,7 @@ describe('opticspace build + search', () => {
 
     expect(await searchCommand.run([indexPath, 'x', '-k', '99', '--backend', 'cpu'])).toBe(2);
     expect(await searchCommand.run([indexPath])).toBe(2);
-    await expect(searchCommand.run([join(directory, 'missing.osx'), 'x'])).rejects.toThrow(/index .*missing\.osx not found/);
+    await expect(searchCommand.run([join(directory, 'missing.osx'), 'x'])).rejects.toThrow(/Cannot read .*missing\.osx: no such file or directory \(ENOENT\), given as INDEX/);
   });
 
   it('build needs exactly one corpus source', async () => {

@@ -137,8 +137,25 @@ export function strideTwoSize(size: number): number {
   return Math.floor((size - 1) / 2) + 1;
 }
 
-/** Checks the configuration's internal consistency and returns derived sizes. */
+/** Checks that `value` has every field of `template` with the same kind of value (a config read from JSON may lack some). */
+function checkConfigFields(template: object, value: unknown, path: string): void {
+  for (const [key, expected] of Object.entries(template)) {
+    const actual = (value as Record<string, unknown> | null | undefined)?.[key];
+    const where = `${path}${key}`;
+    if (Array.isArray(expected)) {
+      if (!Array.isArray(actual) || !actual.every((item) => typeof item === 'number')) throw new InvalidInputError(`encoder config: ${where} must be an array of numbers, got ${JSON.stringify(actual)}`);
+    } else if (typeof expected === 'object') {
+      if (typeof actual !== 'object' || actual === null) throw new InvalidInputError(`encoder config: ${where} must be an object, got ${JSON.stringify(actual)}`);
+      checkConfigFields(expected, actual, `${where}.`);
+    } else if (typeof actual !== 'number') {
+      throw new InvalidInputError(`encoder config: ${where} must be a number, got ${JSON.stringify(actual)}`);
+    }
+  }
+}
+
+/** Checks the configuration's fields and internal consistency and returns derived sizes. */
 export function encoderGeometry(config: EncoderConfig): EncoderGeometry {
+  checkConfigFields(encoderConfigForMode('base'), config, '');
   const { imageSize, sam, clip } = config;
   const positive = (what: string, value: number) => integer(`encoder config ${what}`, value, 1);
   positive('imageSize', imageSize);

@@ -18,6 +18,7 @@ export type { OutputSpec } from './run';
 export type { ComputeProgram } from './program';
 export * from './half';
 export { isNode } from './environment';
+export { crc32 } from './checksum';
 export * from './random';
 export * from './kernels/axpby';
 export * from './compare';

@@ -6,7 +6,7 @@ import { getDevice, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from './backend';
 import { buildEnergy, type BuildReport } from './build';
 import { CpuBackend } from './cpu/cpu-backend';
-import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, IndexFormatError } from './errors';
+import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, IndexFormatError, InvalidParameterError } from './errors';
 import { laplacianFromEdges, type FeatureGraph } from './feature-graph';
 import { decodeIndex, encodeIndex } from './format';
 import { GpuBackend } from './gpu/gpu-backend';
@@ -82,6 +82,9 @@ export async function resolveBackend(
 
 export class EnergyIndex {
   private resident: ResidentItems | null;
+  private disposed = false;
+  /** Searches running now: dispose() frees the GPU buffers only after the last one ends. */
+  private inFlight = 0;
 
   private constructor(
     private readonly state: IndexState,
@@ -93,6 +96,9 @@ export class EnergyIndex {
 
   /** Builds an index over N vectors: a flat N*F array with options.dimension = F, or N rows. */
   static async build(vectors: VectorInput, options: BuildOptions & BackendOption & { dimension?: number } = {}): Promise<EnergyIndex> {
+    if (typeof (vectors as ArrayLike<unknown> | undefined)?.[0] === 'number' && options.dimension === undefined) {
+      throw new InvalidParameterError('dimension', 'given with a flat array of N*F values (or pass the vectors as N rows)', undefined);
+    }
     const params = resolveBuildParameters(stripDimension(options));
     const start = performance.now();
     const input = toMatrix(vectors, options.dimension, 'Corpus');
@@ -121,42 +127,61 @@ export class EnergyIndex {
     return EnergyIndex.fromBytes(await readSource(source), options);
   }
 
+  /**
+   * Decodes the saved form. Besides the format checks (magic, version, lengths, CRC32), every
+   * value is validated: non-finite numbers and out-of-range edge endpoints raise IndexFormatError
+   * naming the section and the item, so a crafted or mis-written file never ranks garbage.
+   */
   static async fromBytes(bytes: Uint8Array, options: LoadOptions & BackendOption = {}): Promise<EnergyIndex> {
     const { header, sections } = decodeIndex(bytes);
-    const section = <T extends Float32Array | Uint32Array>(name: string, type: new (n: number) => T, length: number): T => {
+    /** A section of `rows` x `width` values; `row` names what a row is in errors. */
+    const section = <T extends Float32Array | Uint32Array>(name: string, type: new (n: number) => T, rows: number, width = 1, row = 'item'): T => {
       const data = sections.get(name);
-      if (!(data instanceof type) || data.length !== length) {
-        throw new IndexFormatError(`Index section '${name}' is missing or has ${data?.length ?? 0} values, expected ${length}.`);
+      if (!(data instanceof type) || data.length !== rows * width) {
+        throw new IndexFormatError(`Index section '${name}' is missing or has ${data?.length ?? 0} values, expected ${rows * width}.`);
+      }
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i])) throw new IndexFormatError(`Index section '${name}' holds ${data[i]} for ${row} ${Math.floor(i / width)}: a saved index holds finite numbers only (the file is corrupted or was not written by opticspace).`);
       }
       return data;
     };
-    const params = header.params as BuildParameters;
-    const report = header.report as BuildReport;
-    const tauMode = header.tauMode as TauMode;
-    const inputFeatures = header.inputFeatures as number;
-    if (!params || !report || !tauMode || !Number.isInteger(inputFeatures)) throw new IndexFormatError('Index header is missing parameters, report or taumode constants.');
-    const n = report.items;
-    const f = report.projectedFeatures;
-    const edges = report.edges.energy;
-    const vectors = { data: section('vectors', Float32Array, n * f), rows: n, columns: f };
+    const { params, report, tauMode, inputFeatures } = header as { params?: BuildParameters; report?: BuildReport; tauMode?: TauMode; inputFeatures?: number };
+    if (!params || !report || !tauMode || typeof report !== 'object' || typeof report.edges !== 'object' || report.edges === null) {
+      throw new IndexFormatError('Index header is missing parameters, report or taumode constants.');
+    }
+    const count = (value: unknown, what: string, min = 0): number => {
+      if (!Number.isSafeInteger(value) || (value as number) < min) throw new IndexFormatError(`Index header is corrupted: ${what} is ${JSON.stringify(value)}.`);
+      return value as number;
+    };
+    const n = count(report.items, 'the item count', 1);
+    const f = count(report.projectedFeatures, 'the projected dimension', 1);
+    const edges = count(report.edges.energy, 'the energy edge count');
+    const subCentroidCount = count(report.subCentroids, 'the sub-centroid count');
+    count(inputFeatures, 'the input dimension', 1);
+    if (report.projectionSeed !== null) count(report.projectionSeed, 'the projection seed');
+    else if (f !== inputFeatures) throw new IndexFormatError(`Index header is corrupted: no projection but ${inputFeatures} input and ${f} stored features.`);
+    for (const key of ['tau', 'lambdaMin', 'lambdaMax'] as const) {
+      if (!Number.isFinite(tauMode[key])) throw new IndexFormatError(`Index header is corrupted: taumode ${key} is ${JSON.stringify(tauMode[key])}.`);
+    }
+    const vectors = { data: section('vectors', Float32Array, n, f), rows: n, columns: f };
     const signatures = {
       lambda: section('lambda', Float32Array, n),
       dispersion: section('dispersion', Float32Array, n),
       quadratic: section('quadratic', Float32Array, n),
       norm: section('norm', Float32Array, n),
     };
-    const energyGraph = laplacianFromEdges(
-      f,
-      section('edgeSource', Uint32Array, edges),
-      section('edgeTarget', Uint32Array, edges),
-      section('edgeWeight', Float32Array, edges),
-    );
-    const subCentroids = { data: section('subCentroids', Float32Array, report.subCentroids * f), rows: report.subCentroids, columns: f };
-    const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures, f);
+    const endpoints = [section('edgeSource', Uint32Array, edges, 1, 'edge'), section('edgeTarget', Uint32Array, edges, 1, 'edge')];
+    for (const list of endpoints) {
+      const bad = list.findIndex((feature) => feature >= f);
+      if (bad >= 0) throw new IndexFormatError(`Index edge ${bad} joins feature ${list[bad]}, outside the ${f} stored features.`);
+    }
+    const energyGraph = laplacianFromEdges(f, endpoints[0], endpoints[1], section('edgeWeight', Float32Array, edges, 1, 'edge'));
+    const subCentroids = { data: section('subCentroids', Float32Array, subCentroidCount, f, 'sub-centroid'), rows: subCentroidCount, columns: f };
+    const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures as number, f);
     const backend = options.computeBackend ?? (await resolveBackend(options.backend ?? params.backend, options.gpu));
     const resident = await backend.residentItems(vectors);
     resident.setSignatures(signatures);
-    const state: IndexState = { params, report, inputFeatures, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
+    const state: IndexState = { params, report, inputFeatures: inputFeatures as number, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
     return new EnergyIndex(state, resident, backend);
   }
 
@@ -200,7 +225,7 @@ export class EnergyIndex {
 
   /** Signatures (lambda, G, qLq, norm) of query vectors, as search computes them. */
   async querySignatures(queries: VectorInput): Promise<PreparedQueries> {
-    return this.prepare(this.queryMatrix(queries));
+    return this.whileAlive(() => this.prepare(this.queryMatrix(queries)));
   }
 
   /**
@@ -237,8 +262,11 @@ export class EnergyIndex {
     return prepareQueries(projected, this.state.energyGraph, this.state.tauMode);
   }
 
-  private async searchMatrix(queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
-    const resident = this.alive();
+  private searchMatrix(queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
+    return this.whileAlive((resident) => this.score(resident, queries, options));
+  }
+
+  private async score(resident: ResidentItems, queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
     const p = resolveSearchParameters(options, this.size);
     const prepared = await this.prepare(queries);
     const weights = weightsOf(p);
@@ -280,15 +308,40 @@ export class EnergyIndex {
     await writeTarget(target, this.toBytes());
   }
 
-  /** Frees the GPU buffers; the index cannot be used afterwards. */
+  /**
+   * Frees the GPU buffers; the index cannot be used afterwards. Searches still running reject
+   * with DisposedIndexError (their buffers are freed when the last of them ends).
+   */
   dispose(): void {
+    this.disposed = true;
+    if (this.inFlight === 0) this.release();
+  }
+
+  private release(): void {
     this.resident?.dispose();
     this.resident = null;
   }
 
   private alive(): ResidentItems {
-    if (!this.resident) throw new DisposedIndexError();
+    if (this.disposed || !this.resident) throw new DisposedIndexError();
     return this.resident;
+  }
+
+  /** Runs work that uses the resident items; if dispose() is called meanwhile, it rejects with DisposedIndexError. */
+  private async whileAlive<T>(work: (resident: ResidentItems) => Promise<T>): Promise<T> {
+    const resident = this.alive();
+    this.inFlight++;
+    try {
+      const result = await work(resident);
+      this.alive();
+      return result;
+    } catch (error) {
+      if (this.disposed) throw new DisposedIndexError();
+      throw error;
+    } finally {
+      this.inFlight--;
+      if (this.disposed && this.inFlight === 0) this.release();
+    }
   }
 }
 

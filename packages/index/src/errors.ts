@@ -50,6 +50,58 @@ export class IndexFormatError extends OpticspaceError {
   }
 }
 
+/** A container file (writeSections / readSections) is truncated, corrupted or of another kind. */
+export class ContainerFormatError extends OpticspaceError {
+  constructor(message: string) {
+    super('CONTAINER_FORMAT', message);
+  }
+}
+
+/** Why a file operation failed, in words, from a Node error code (ENOENT, EROFS, ENOSPC, ...). */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a parent of the path is not a directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large for this file system or process limit',
+    EEXIST: 'the path already exists',
+    EMFILE: 'too many open files',
+    EIO: 'input/output error',
+  };
+  return code ? `${reasons[code] ?? (error as Error).message} (${code})` : String((error as Error)?.message ?? error);
+}
+
+/** A file operation failed; names the caller's path (never a temporary one) and the reason. */
+abstract class FileAccessError extends OpticspaceError {
+  readonly path: string;
+  readonly reason: string;
+  constructor(code: string, verb: string, path: string, reason: string, options?: { cause?: unknown }) {
+    super(code, `Cannot ${verb} ${path}: ${reason}.`, options);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** Reading a file failed (missing, a directory, unreadable). */
+export class FileReadError extends FileAccessError {
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('FILE_READ', 'read', path, reason, options);
+  }
+}
+
+/** Writing a file failed (missing folder, read-only, disk full, ...). */
+export class FileWriteError extends FileAccessError {
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('FILE_WRITE', 'write', path, reason, options);
+  }
+}
+
 /** The requested backend cannot run here (e.g. backend 'webgpu' without WebGPU). */
 export class BackendUnavailableError extends OpticspaceError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -7,7 +7,10 @@
  * Loading checks magic, version, lengths and the checksum before anything is decoded, and the
  * bytes of a loaded index re-serialise identically.
  */
+import { crc32 } from '@opticspace/gpu';
 import { IndexFormatError } from './errors';
+
+export { crc32 };
 
 export const MAGIC = 'OPSPIDX\0';
 export const FORMAT_VERSION = 1;
@@ -21,23 +24,6 @@ export interface Section {
 export interface DecodedIndex {
   header: Record<string, unknown>;
   sections: Map<string, Float32Array | Uint32Array>;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (IEEE 802.3, as zlib and PNG). */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 export function encodeIndex(header: Record<string, unknown>, sections: Section[]): Uint8Array {
@@ -82,22 +68,18 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   if (16 + headerBytes + 4 > bytes.length) {
     throw new IndexFormatError(`Index is truncated: the header needs ${16 + headerBytes + 4} bytes, the data has ${bytes.length}.`);
   }
-  let header: Record<string, unknown> & { sections?: Array<{ name: string; dtype: string; length: number }> };
+  let header: Record<string, unknown> & { sections?: unknown };
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + jsonLength)));
   } catch (cause) {
     throw new IndexFormatError(`Index header is corrupted (invalid JSON): ${(cause as Error).message}`);
   }
-  const table = header.sections;
-  if (!Array.isArray(table)) throw new IndexFormatError('Index header is corrupted: no section table.');
-  const body = table.reduce((sum, s) => sum + (Number.isInteger(s.length) && s.length >= 0 ? s.length * 4 : NaN), 0);
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new IndexFormatError('Index header is corrupted: not a JSON object.');
+  const table = sectionTable(header.sections);
+  const body = table.reduce((sum, s) => sum + s.length * 4, 0);
   const expected = 16 + headerBytes + body + 4;
-  if (!(expected === bytes.length)) {
-    throw new IndexFormatError(
-      Number.isNaN(body)
-        ? 'Index header is corrupted: invalid section lengths.'
-        : `Index is ${expected > bytes.length ? 'truncated' : 'longer than its header says'}: expected ${expected} bytes, got ${bytes.length}.`,
-    );
+  if (expected !== bytes.length) {
+    throw new IndexFormatError(`Index is ${expected > bytes.length ? 'truncated' : 'longer than its header says'}: expected ${expected} bytes, got ${bytes.length}.`);
   }
   const stored = view.getUint32(bytes.length - 4, true);
   const actual = crc32(bytes.subarray(0, bytes.length - 4));
@@ -111,13 +93,27 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
     const words = new DataView(copy.buffer);
     if (s.dtype === 'f32') {
       sections.set(s.name, LITTLE_ENDIAN ? new Float32Array(copy.buffer) : Float32Array.from({ length: s.length }, (_, i) => words.getFloat32(i * 4, true)));
-    } else if (s.dtype === 'u32') {
+    } else {
       sections.set(s.name, LITTLE_ENDIAN ? new Uint32Array(copy.buffer) : Uint32Array.from({ length: s.length }, (_, i) => words.getUint32(i * 4, true)));
-    } else throw new IndexFormatError(`Index section '${s.name}' has unknown dtype '${s.dtype}'.`);
+    }
     offset += s.length * 4;
   }
   delete header.sections;
   return { header, sections };
+}
+
+/** The header's section table, checked entry by entry before any length or offset is trusted. */
+function sectionTable(table: unknown): Array<{ name: string; dtype: 'f32' | 'u32'; length: number }> {
+  if (!Array.isArray(table)) throw new IndexFormatError('Index header is corrupted: no section table.');
+  const names = new Set<string>();
+  return table.map((entry, i) => {
+    const { name, dtype, length } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || names.has(name)) throw new IndexFormatError(`Index header is corrupted: section ${i} has a missing or repeated name.`);
+    if (dtype !== 'f32' && dtype !== 'u32') throw new IndexFormatError(`Index section '${name}' has unknown dtype '${String(dtype)}'.`);
+    if (!Number.isSafeInteger(length) || (length as number) < 0) throw new IndexFormatError(`Index header is corrupted: section '${name}' has an invalid length.`);
+    names.add(name);
+    return { name, dtype, length: length as number };
+  });
 }
 
 function hex(value: number): string {

@@ -7,6 +7,16 @@ export class ImageDecodeError extends OpticspaceError {
   }
 }
 
+/** An image is larger than the decode pixel limit (read from its header, before decoding). */
+export class ImageTooLargeError extends OpticspaceError {
+  constructor(width: number, height: number, maxPixels: number) {
+    super(
+      'IMAGE_TOO_LARGE',
+      `Image is ${width} x ${height} = ${(width * height / 1e6).toFixed(1)} MP, above the ${(maxPixels / 1e6).toFixed(1)} MP decode limit (raise maxPixels to accept it)`,
+    );
+  }
+}
+
 /** No canvas implementation is available (no OffscreenCanvas, no @napi-rs/canvas), or a font is missing. */
 export class CanvasUnavailableError extends OpticspaceError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -7,6 +7,7 @@ export * from './image/python-round';
 export * from './image/normalize';
 export * from './image/prepare';
 export * from './image/decode';
+export * from './image/image-header';
 export * from './gundam/tiles';
 export * from './gundam/token-layout';
 export * from './canvas/factory';

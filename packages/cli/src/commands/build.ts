@@ -1,15 +1,17 @@
 /** `opticspace build`: embed a corpus with the lexical embedder and save an energy index beside it. */
 import { documentText, LexicalEmbedder, loadBeirDataset, parseCorpusJsonl, type CorpusDocument, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { EnergyIndex } from '@opticspace/index';
-import { readFile } from 'node:fs/promises';
 import { parseArgs, UsageError, withUsage } from '../args';
+import { checkOutputFile, readTextInput } from '../files';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
 import { saveIndexBundle } from '../saved-index';
 
 export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--dims 384] [--seed 42]
   Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) with the lexical embedder and
-  writes INDEX (energy index), INDEX.embedder (vocabulary, IDF, projection) and INDEX.docs.jsonl
-  (ids, titles, snippets) so that 'opticspace search INDEX "text"' can embed query text.
+  writes INDEX: one file holding the energy index, the embedder (vocabulary, IDF, projection) and
+  the document list (ids, titles, snippets), each with a CRC32, so that
+  'opticspace search INDEX "text"' can embed query text. INDEX is replaced in one step (a failed
+  or killed build leaves the previous one as it was).
   --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings
 ${BUILD_OPTION_USAGE}`;
 
@@ -29,11 +31,10 @@ export async function run(argv: string[]): Promise<number> {
     const { options } = parseArgs(argv, spec);
     if ((options.dataset === undefined) === (options.corpus === undefined)) throw new UsageError('give exactly one of --dataset DIR or --corpus FILE.jsonl');
     if (!options.out) throw new UsageError('--out INDEX is required');
+    await checkOutputFile(options.out);
     let corpus: CorpusDocument[];
     if (options.dataset) corpus = (await loadBeirDataset(options.dataset)).corpus;
-    else corpus = parseCorpusJsonl(await readFile(options.corpus!, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read --corpus ${options.corpus}: ${error.code ?? error.message}`);
-    }), options.corpus);
+    else corpus = parseCorpusJsonl(await readTextInput(options.corpus!, '--corpus'), options.corpus);
     const texts = corpus.map(documentText);
     const embedder = new LexicalEmbedder({
       dims: options.dims,
@@ -59,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       index.dispose();
     }
-    console.log(`wrote ${options.out} (+ .embedder, .docs.jsonl): ${corpus.length} documents, ${options.dims} dims`);
+    console.log(`wrote ${options.out}: ${corpus.length} documents, ${options.dims} dims`);
     return 0;
   });
 }

@@ -2,23 +2,24 @@
  * `opticspace encode`: DeepEncoder tokens from a checkpoint and either normalised pixels (one
  * global view) or an image file (preprocessed as DeepSeek-OCR does, Gundam crops included).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { getDevice } from '@opticspace/gpu';
+import { getDevice, InvalidInputError, resolveFloatStorage } from '@opticspace/gpu';
 import {
+  DeepEncoderGpu,
   FileWeightSource,
   RESOLUTION_MODE_NAMES,
   SafetensorsReader,
   loadEncoderWeights,
   encoderConfigForMode,
   encoderGeometry,
-  openDeepEncoder,
   parseNpy,
   pixelsFromArray,
   writeNpy,
   type EncoderConfig,
+  type EncoderWeights,
 } from '@opticspace/encoder';
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
+import { checkOutputFile, readInput, readTextInput, writeOutput } from '../files';
 
 export const usage = `encode: DeepSeek-OCR DeepEncoder vision tokens from normalised pixels or a PNG/JPEG page (WebGPU)
 
@@ -58,28 +59,24 @@ export function run(argv: string[]): Promise<number> {
       if (!options[name]) throw new UsageError(`--${name} is required`);
     }
     if (!options.pixels === !options.image) throw new UsageError('give exactly one of --pixels or --image');
+    if (!options.image && options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
+    // Every output is checked before the weights are read and the forward pass runs.
+    for (const path of [options.out, options.dumpSam, options.dumpClip]) if (path) await checkOutputFile(path);
     if (options.image) return encodeImage(options.image, options.weights!, options.out!, options.mode as ResolutionModeName, options);
-    if (options.mode === 'gundam') throw new UsageError('--mode gundam needs --image (it crops the page itself)');
-    const config: EncoderConfig = options.config
-      ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-      : encoderConfigForMode(options.mode as ResolutionModeName);
+    const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(options.mode as ResolutionModeName);
     const geometry = encoderGeometry(config);
-    const pixels = pixelsFromArray(parseNpy(new Uint8Array(await readFile(options.pixels!))), config.imageSize);
-    const ctx = await getDevice();
-    const source = await FileWeightSource.open(options.weights!);
+    const pixels = pixelsFromArray(parseNpy(await readInput(options.pixels!, '--pixels')), config.imageSize);
     const started = performance.now();
-    let encoder;
-    try {
-      encoder = await openDeepEncoder(ctx, source, { config, dtype: options.f16 ? 'f16' : 'f32' });
-    } finally {
-      await source.close();
-    }
+    // Weights are read (and checked) before the GPU device is opened: a bad file fails fast.
+    const weights = await readWeights(options.weights!, config);
+    const ctx = await getDevice();
+    const encoder = DeepEncoderGpu.create(ctx, weights, resolveFloatStorage(ctx, options.f16 ? 'f16' : 'f32'));
     const loaded = performance.now();
     try {
       const result = await encoder.encode(pixels, { returnSam: !!options.dumpSam, returnClip: !!options.dumpClip });
-      await writeFile(options.out!, writeNpy(result.tokens, [result.tokenCount, config.projectorDim]));
-      if (options.dumpSam) await writeFile(options.dumpSam, writeNpy(result.sam!, [geometry.clipGrid, geometry.clipGrid, config.sam.net3Channels]));
-      if (options.dumpClip) await writeFile(options.dumpClip, writeNpy(result.clip!, [geometry.clipGrid ** 2 + 1, config.clip.hidden]));
+      await writeOutput(options.out!, writeNpy(result.tokens, [result.tokenCount, config.projectorDim]));
+      if (options.dumpSam) await writeOutput(options.dumpSam, writeNpy(result.sam!, [geometry.clipGrid, geometry.clipGrid, config.sam.net3Channels]));
+      if (options.dumpClip) await writeOutput(options.dumpClip, writeNpy(result.clip!, [geometry.clipGrid ** 2 + 1, config.clip.hidden]));
       const finished = performance.now();
       console.log(
         `encoded ${config.imageSize}x${config.imageSize} -> ${result.tokenCount} tokens x ${config.projectorDim} (${encoder.dtype}) ` +
@@ -100,24 +97,16 @@ async function encodeImage(
   mode: ResolutionModeName,
   options: { f16?: boolean; config?: string },
 ): Promise<number> {
-  const prepared = prepareImage(await decodeImage(new Uint8Array(await readFile(imagePath))), mode);
+  const prepared = prepareImage(await decodeImage(await readInput(imagePath, '--image')), mode);
   // Gundam's views are 640 crops and a 1024 global view: the global view's config loads the weights once.
-  const config: EncoderConfig = options.config
-    ? (JSON.parse(await readFile(options.config, 'utf8')) as EncoderConfig)
-    : encoderConfigForMode(mode);
-  const ctx = await getDevice();
-  const source = await FileWeightSource.open(weightsPath);
+  const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(mode);
   const started = performance.now();
-  let weights;
-  try {
-    weights = await loadEncoderWeights(await SafetensorsReader.open(source), config);
-  } finally {
-    await source.close();
-  }
+  const weights = await readWeights(weightsPath, config);
+  const ctx = await getDevice();
   const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
   try {
     const encoded = await encodePreparedImage(prepared, viewEncoder);
-    await writeFile(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
+    await writeOutput(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
     console.log(
       `encoded ${imagePath} (${mode}: ${prepared.crops.length} local crops + global view) -> ${prepared.layout.total} tokens x ${encoded.dims} ` +
         `on ${ctx.adapterName} in ${((performance.now() - started) / 1000).toFixed(2)} s -> ${outPath}`,
@@ -126,4 +115,31 @@ async function encodeImage(
     viewEncoder.dispose();
   }
   return 0;
+}
+
+/** The encoder's tensors from a safetensors file (only their byte ranges are read). */
+async function readWeights(path: string, config: EncoderConfig): Promise<EncoderWeights> {
+  const source = await FileWeightSource.open(path);
+  try {
+    return await loadEncoderWeights(await SafetensorsReader.open(source), config);
+  } finally {
+    await source.close();
+  }
+}
+
+/** A JSON EncoderConfig file (--config), with every field checked. */
+async function readEncoderConfig(path: string): Promise<EncoderConfig> {
+  const text = await readTextInput(path, '--config');
+  let config: EncoderConfig;
+  try {
+    config = JSON.parse(text) as EncoderConfig;
+  } catch (error) {
+    throw new InvalidInputError(`--config ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  try {
+    encoderGeometry(config);
+  } catch (error) {
+    throw new InvalidInputError(`--config ${path}: ${(error as Error).message}`);
+  }
+  return config;
 }

@@ -1,7 +1,7 @@
 /** `opticspace eval`: every method on a BEIR dataset, one table, optional JSON report. */
-import { writeFile } from 'node:fs/promises';
 import { DEFAULT_METHODS, METHOD_NAMES, evaluateDataset, LexicalEmbedder, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { parseArgs, withUsage, UsageError } from '../args';
+import { checkOutputFile, writeOutput } from '../files';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
 import { formatTable } from '../table';
 
@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!options.dataset) throw new UsageError('--dataset DIR is required');
     if (options.weights.length !== 3) throw new UsageError(`--weights expects 3 numbers (lambda,dispersion,dirichlet), got ${options.weights.length}`);
     const methods = parseMethods(options.methods);
+    if (options.json) await checkOutputFile(options.json);
     const dataset = await loadBeirDataset(options.dataset);
     const embedder = new LexicalEmbedder({
       dims: options.dims,
@@ -62,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`${report.dataset}: ${report.docs} docs, ${report.evaluatedQueries} queries, embedder ${report.embedder}` + (report.build ? `, index backend ${report.build.backend} (${report.build.adapter}), X=${report.build.clusters}, eta used ${report.build.etaUsed.toFixed(4)}` : ''));
     console.log(formatTable(['method', ...METRIC_NAMES, 'search ms'], rows));
     if (options.json) {
-      await writeFile(options.json, JSON.stringify(report, null, 2) + '\n');
+      await writeOutput(options.json, JSON.stringify(report, null, 2) + '\n');
       console.error(`eval: wrote ${options.json}`);
     }
     return 0;

@@ -21,6 +21,7 @@ import {
 } from '@opticspace/eval';
 import { join } from 'node:path';
 import { parseArgs, UsageError, withUsage } from '../args';
+import { prepareOutputDirectory } from '../files';
 import { buildOptionsFrom, GRAPH_OPTION_SPEC } from '../index-options';
 import { formatTable } from '../table';
 
@@ -62,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const dataset = await loadBeirDataset(options.dataset);
     const out = options.out ?? join('docs', 'sweep', dataset.name);
+    await prepareOutputDirectory(out);
     const embedder = new LexicalEmbedder({
       dims: options.dims,
       seed: options.seed,

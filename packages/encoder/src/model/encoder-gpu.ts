@@ -5,7 +5,7 @@ import type { EncoderWeights } from '../weights/encoder-weights';
 import { clipBlockGpu, clipEmbedGpu } from './clip-gpu';
 import { GpuEncoderWeights, type StorageType } from './gpu-weights';
 import { LayerRecorder } from './layers-gpu';
-import { checkPixels } from './pixels';
+import { checkFiniteOutput, checkPixels } from './pixels';
 import { samBlockGpu, samEmbedGpu, samNeckGpu } from './sam-gpu';
 
 export interface EncodeOptions {
@@ -103,10 +103,10 @@ export class DeepEncoderGpu {
       );
       await flush();
       return {
-        tokens: await tokens.readFloat32(),
+        tokens: checkFiniteOutput(await tokens.readFloat32(), 'token'),
         tokenCount: geometry.tokenCount,
-        sam: options.returnSam ? await samFeatures.readFloat32() : undefined,
-        clip: options.returnClip ? await clip.readFloat32() : undefined,
+        sam: options.returnSam ? checkFiniteOutput(await samFeatures.readFloat32(), 'SAM feature') : undefined,
+        clip: options.returnClip ? checkFiniteOutput(await clip.readFloat32(), 'CLIP feature') : undefined,
         timings,
       };
     } finally {

@@ -1,6 +1,6 @@
 import type { EncoderConfig } from '../config';
 import { encoderGeometry } from '../config';
-import { MissingTensorError, TensorShapeMismatchError } from './errors';
+import { MissingTensorError, NonFiniteWeightError, TensorShapeMismatchError } from './errors';
 import { encoderTensorShapes } from './encoder-tensors';
 import type { HostTensor, SafetensorsReader } from './reader';
 
@@ -44,7 +44,8 @@ export interface LoadProgress {
 
 /**
  * Loads exactly the encoder's tensors (only their byte ranges are read). Every missing name
- * and every shape mismatch is reported together, before any tensor data is read.
+ * and every shape mismatch is reported together, before any tensor data is read; a tensor
+ * holding NaN or Infinity raises NonFiniteWeightError with its name.
  */
 export async function loadEncoderWeights(
   reader: SafetensorsReader,
@@ -62,8 +63,18 @@ export async function loadEncoderWeights(
   const tensors = new Map<string, HostTensor>();
   let loaded = 0;
   for (const name of expected.keys()) {
-    tensors.set(name, await reader.readFloat32(name));
+    const tensor = await reader.readFloat32(name);
+    checkFiniteWeights(name, tensor);
+    tensors.set(name, tensor);
     onProgress?.({ loaded: ++loaded, total: expected.size, name });
   }
   return new EncoderWeights(config, tensors);
+}
+
+function checkFiniteWeights(name: string, tensor: HostTensor): void {
+  const data = tensor.data;
+  for (let i = 0; i < data.length; i++) {
+    // x - x is 0 for finite x and NaN for NaN and +-Infinity: one comparison per value.
+    if (data[i] - data[i] !== 0) throw new NonFiniteWeightError(name, i, data[i], tensor.shape);
+  }
 }

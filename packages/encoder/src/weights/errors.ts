@@ -28,3 +28,12 @@ export class TensorShapeMismatchError extends OpticspaceError {
     this.mismatches = mismatches;
   }
 }
+
+/** A checkpoint tensor holds NaN or +-Infinity (a corrupted or mis-converted file): every output would be NaN. */
+export class NonFiniteWeightError extends OpticspaceError {
+  readonly tensor: string;
+  constructor(tensor: string, index: number, value: number, shape: readonly number[]) {
+    super('NON_FINITE_WEIGHT', `Checkpoint tensor '${tensor}' (shape [${shape.join(', ')}]) holds ${value} at flat index ${index}; the checkpoint is corrupted`);
+    this.tensor = tensor;
+  }
+}

@@ -15,14 +15,16 @@ export class FileWeightSource implements WeightSource {
     // Module name held in a variable so browser bundlers never try to resolve it.
     const moduleName = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:fs/promises');
-    let handle: FileHandle;
+    let handle: FileHandle | undefined;
     try {
       handle = await fs.open(path, 'r');
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new Error('it is not a regular file (a directory?)');
+      return new FileWeightSource(handle, stat.size, path);
     } catch (error) {
+      await handle?.close();
       throw new InvalidInputError(`cannot open weights file '${path}': ${(error as Error).message}`);
     }
-    const stat = await handle.stat();
-    return new FileWeightSource(handle, stat.size, path);
   }
 
   async readRange(begin: number, end: number): Promise<Uint8Array> {
@@ -30,7 +32,9 @@ export class FileWeightSource implements WeightSource {
     const out = new Uint8Array(end - begin);
     let filled = 0;
     while (filled < out.byteLength) {
-      const { bytesRead } = await this.handle.read(out, filled, out.byteLength - filled, begin + filled);
+      const { bytesRead } = await this.handle.read(out, filled, out.byteLength - filled, begin + filled).catch((error: Error) => {
+        throw new InvalidInputError(`reading '${this.path}' failed at byte ${begin + filled}: ${error.message}`);
+      });
       if (bytesRead === 0) {
         throw new InvalidInputError(`'${this.path}' ended at byte ${begin + filled} while reading [${begin}, ${end})`);
       }

@@ -39,8 +39,15 @@ export function decodeLexicalEmbedder(bytes: Uint8Array, source = 'embedder file
   } catch (error) {
     throw new EmbedderStateError(`${source}: header is not valid JSON (${(error as Error).message})`);
   }
-  if (header.format !== 'opticspace-lexical-embedder' || header.version !== 1) {
-    throw new EmbedderStateError(`${source}: unsupported format ${JSON.stringify(header.format)} version ${header.version}`);
+  if (header?.format !== 'opticspace-lexical-embedder' || header.version !== 1) {
+    throw new EmbedderStateError(`${source}: unsupported format ${JSON.stringify(header?.format)} version ${header?.version}`);
+  }
+  if (!Array.isArray(header.terms) || !header.terms.every((term) => typeof term === 'string') || !Array.isArray(header.idf) || !Number.isSafeInteger(header.dims) || header.dims < 1) {
+    throw new EmbedderStateError(`${source}: the header lacks its terms, IDF values or dimension`);
+  }
+  const badIdf = header.idf.findIndex((value) => !Number.isFinite(value));
+  if (badIdf >= 0 || !Number.isFinite(header.averageLength)) {
+    throw new EmbedderStateError(`${source}: ${badIdf >= 0 ? `the IDF of term ${badIdf} is ${header.idf[badIdf]}` : `the average length is ${header.averageLength}`}; only finite numbers are valid`);
   }
   const dataOffset = Math.ceil((12 + headerLength) / 4) * 4;
   const expected = header.terms.length * header.dims * 4;
@@ -49,5 +56,9 @@ export function decodeLexicalEmbedder(bytes: Uint8Array, source = 'embedder file
   }
   const projection = new Float32Array(expected / 4);
   new Uint8Array(projection.buffer).set(bytes.subarray(dataOffset));
+  const bad = projection.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new EmbedderStateError(`${source}: projection row ${Math.floor(bad / header.dims)} (term '${header.terms[Math.floor(bad / header.dims)]}'), column ${bad % header.dims} is ${projection[bad]}; only finite numbers are valid`);
+  }
   return LexicalEmbedder.fromState(header, projection);
 }
