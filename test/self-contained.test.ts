@@ -25,7 +25,9 @@ export function pathsOutsideRepo(file: string, text: string): string[] {
   const found: string[] = [];
   text.split('\n').forEach((line, i) => {
     for (const pattern of FORBIDDEN) if (pattern.test(line)) found.push(`${file}:${i + 1}: ${line.trim()}`);
-    for (const match of line.matchAll(RELATIVE_LITERAL)) {
+    // Relative paths in comments are examples, not reads.
+    const code = /^\s*(\/\/|\*|\/\*|#)/.test(line) ? '' : line;
+    for (const match of code.matchAll(RELATIVE_LITERAL)) {
       const target = resolve(root, dirname(file), match[1]);
       if (relative(root, target).startsWith('..')) found.push(`${file}:${i + 1}: ${match[1]} resolves outside the repository`);
     }
