@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen, orthonormalizeColumns } from '../src/embedder/linear-algebra';
-import { decodeLexicalEmbedder, EmbedderStateError, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
+import { decodeEmbedder, decodeLexicalEmbedder, EmbedderStateError, encodeEmbedder, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
 import { SeededRandom } from '@opticspace/gpu';
 
 const corpus = [
@@ -125,8 +125,44 @@ describe('LexicalEmbedder', () => {
     expect(loaded.name).toBe(embedder.name);
     expect(Array.from(loaded.embedQuery('wing flutter'))).toEqual(Array.from(embedder.embedQuery('wing flutter')));
     expect(Array.from(loaded.embedDocuments(corpus))).toEqual(Array.from(embedder.embedDocuments(corpus)));
-    expect(() => decodeLexicalEmbedder(bytes.subarray(0, bytes.length - 4))).toThrow(/expected \d+ bytes of projection, found \d+/);
+    expect(decodeEmbedder(bytes)).toBeInstanceOf(LexicalEmbedder);
+  });
+
+  it('reads embedder files of the first format (OSEMB001, no checksum)', () => {
+    const embedder = new LexicalEmbedder({ dims: 5, seed: 3 });
+    embedder.fit(corpus);
+    const { header, arrays } = embedder.exportState();
+    const { kind: _kind, ...rest } = header;
+    // The old writer: magic, u32 header length, JSON header with format/version, padding, projection.
+    const json = new TextEncoder().encode(JSON.stringify({ ...rest, format: 'opticspace-lexical-embedder', version: 1 }));
+    const offset = Math.ceil((12 + json.length) / 4) * 4;
+    const old = new Uint8Array(offset + arrays[0].byteLength);
+    old.set(new TextEncoder().encode('OSEMB001'));
+    new DataView(old.buffer).setUint32(8, json.length, true);
+    old.set(json, 12);
+    old.set(new Uint8Array(arrays[0].buffer), offset);
+    const loaded = decodeLexicalEmbedder(old);
+    expect(Array.from(loaded.embedQuery('wing flutter'))).toEqual(Array.from(embedder.embedQuery('wing flutter')));
+    expect(() => decodeLexicalEmbedder(old.subarray(0, old.length - 4))).toThrow(/expected \d+ bytes of projection, found \d+/);
+  });
+
+  it('a truncated, corrupted or foreign embedder file raises EmbedderStateError naming the file', () => {
+    const embedder = new LexicalEmbedder({ dims: 5, seed: 3 });
+    embedder.fit(corpus);
+    const bytes = encodeLexicalEmbedder(embedder);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('OSEMB002');
+    expect(() => decodeEmbedder(bytes.subarray(0, bytes.length - 4), 'x.embedder')).toThrow(/x.embedder: checksum mismatch \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\)/);
+    const flipped = bytes.slice();
+    flipped[flipped.length - 3] ^= 0x10; // one bit of the projection
+    expect(() => decodeEmbedder(flipped)).toThrow(EmbedderStateError);
+    expect(() => decodeEmbedder(flipped)).toThrow(/checksum mismatch/);
     expect(() => decodeLexicalEmbedder(new Uint8Array(20))).toThrow(/not an opticspace embedder file/);
+    expect(() => decodeEmbedder(new Uint8Array(3))).toThrow(/not an opticspace embedder file/);
+    // A well-formed file of an unknown kind, and one of a known kind but another embedder.
+    const foreign = encodeEmbedder({ ...embedder, name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header: { kind: 'bagel', version: 1 }, arrays: [] }) });
+    expect(() => decodeEmbedder(foreign, 'y.embedder')).toThrow(/y.embedder: unknown embedder kind "bagel"/);
+    const future = encodeEmbedder({ ...embedder, name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header: { kind: 'lexical', version: 2 }, arrays: [] }) });
+    expect(() => decodeEmbedder(future)).toThrow(/unsupported lexical embedder version 2/);
   });
 
   it('fails clearly when used unfitted or with bad options', () => {
