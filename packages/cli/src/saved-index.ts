@@ -1,12 +1,13 @@
 /**
  * What `opticspace build` writes and `opticspace search` reads, for an index path INDEX:
  *   INDEX            the energy index (@opticspace/index format, EnergyIndex.save)
- *   INDEX.embedder   the fitted lexical embedder (vocabulary, IDF, projection; format in
- *                    packages/eval/src/embedder/embedder-file.ts, magic "OSEMB001")
+ *   INDEX.embedder   the fitted embedder (lexical: vocabulary, IDF, projection; sif: the pruned
+ *                    word table; transformers: the model's name and settings; format in
+ *                    packages/eval/src/embedder/embedder-file.ts, magic "OSEMB002", CRC-32)
  *   INDEX.docs.jsonl one line per indexed row, in row order: {"_id","title","snippet"}
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeLexicalEmbedder, encodeLexicalEmbedder, type LexicalEmbedder } from '@opticspace/eval';
+import { decodeEmbedder, encodeEmbedder, type SerializableEmbedder } from '@opticspace/eval';
 import { EnergyIndex, type BackendChoice } from '@opticspace/index';
 import { OpticspaceError } from '@opticspace/gpu';
 
@@ -25,9 +26,9 @@ export class SavedIndexError extends OpticspaceError {
 export const embedderPath = (indexPath: string): string => `${indexPath}.embedder`;
 export const documentsPath = (indexPath: string): string => `${indexPath}.docs.jsonl`;
 
-export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
+export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: SerializableEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
   await index.save(indexPath);
-  await writeFile(embedderPath(indexPath), encodeLexicalEmbedder(embedder));
+  await writeFile(embedderPath(indexPath), encodeEmbedder(embedder));
   await writeFile(documentsPath(indexPath), documents.map((document) => JSON.stringify({ _id: document.id, title: document.title, snippet: document.snippet })).join('\n') + '\n');
 }
 
@@ -40,9 +41,9 @@ async function readSidecar(path: string, what: string): Promise<Buffer> {
   }
 }
 
-export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<{ index: EnergyIndex; embedder: LexicalEmbedder; documents: IndexedDocument[] }> {
+export async function loadIndexBundle(indexPath: string, backend: BackendChoice): Promise<{ index: EnergyIndex; embedder: SerializableEmbedder; documents: IndexedDocument[] }> {
   const indexBytes = new Uint8Array(await readSidecar(indexPath, 'index'));
-  const embedder = decodeLexicalEmbedder(new Uint8Array(await readSidecar(embedderPath(indexPath), 'embedder')), embedderPath(indexPath));
+  const embedder = decodeEmbedder(new Uint8Array(await readSidecar(embedderPath(indexPath), 'embedder')), embedderPath(indexPath));
   const lines = (await readSidecar(documentsPath(indexPath), 'document list')).toString('utf8').split('\n').filter((line) => line.trim() !== '');
   const documents = lines.map((line, index) => {
     try {

