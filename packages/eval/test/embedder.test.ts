@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { symmetricEigen, orthonormalizeColumns } from '../src/embedder/linear-algebra';
 import { decodeEmbedder, decodeLexicalEmbedder, EmbedderStateError, encodeEmbedder, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
 import { SeededRandom } from '@opticspace/gpu';
+import { FOUR_TOPIC_TEXTS } from './fixtures/four-topic-texts';
 
-const corpus = [
-  'supersonic wing flutter in a wind tunnel',
-  'flutter of a swept wing at transonic speed',
-  'heat transfer through a laminar boundary layer',
-  'turbulent boundary layer heat transfer on a flat plate',
-  'buckling of thin cylindrical shells under pressure',
-  'cylindrical shell buckling with internal pressure',
-  'sql injection in a login form',
-  'path traversal lets attackers read arbitrary files',
-];
+const corpus = FOUR_TOPIC_TEXTS;
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;

@@ -13,17 +13,9 @@ import {
   winkWordVectors,
   type WordVectorSource,
 } from '../src/index';
+import { FOUR_TOPIC_TEXTS } from './fixtures/four-topic-texts';
 
-const corpus = [
-  'supersonic wing flutter in a wind tunnel',
-  'flutter of a swept wing at transonic speed',
-  'heat transfer through a laminar boundary layer',
-  'turbulent boundary layer heat transfer on a flat plate',
-  'buckling of thin cylindrical shells under pressure',
-  'cylindrical shell buckling with internal pressure',
-  'sql injection in a login form',
-  'path traversal lets attackers read arbitrary files',
-];
+const corpus = FOUR_TOPIC_TEXTS;
 
 const DIMS = 6;
 /** Every corpus word but 'arbitrary', plus words the corpus lacks (must not end up in the pruned table). */
