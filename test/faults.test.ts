@@ -140,7 +140,7 @@ describe('kill -9 during opticspace build --out', () => {
       expect(embedder.dims).toBe(afterRename ? 8 : 6);
       expect(documents).toHaveLength(index.size);
       expect(documents.map((d) => d.id)).toEqual(tinyDataset().corpus.map((d) => d.id));
-      const hits = await index.search(embedder.embedQuery('heat transfer boundary layer'), { k: 3, method: 'cosine' });
+      const hits = await index.search(await embedder.embedQuery('heat transfer boundary layer'), { k: 3, method: 'cosine' });
       expect(hits).toHaveLength(3);
     } finally {
       index.dispose();

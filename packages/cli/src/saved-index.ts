@@ -2,8 +2,9 @@
  * What `opticspace build --out INDEX` writes and `opticspace search INDEX` reads: one file, a
  * container (@opticspace/index writeSections) of kind 'opticspace-cli-index' with three sections:
  *   index     the energy index (@opticspace/index format, EnergyIndex.toBytes)
- *   embedder  the fitted lexical embedder (vocabulary, IDF, projection; format in
- *             packages/eval/src/embedder/embedder-file.ts, magic "OSEMB001")
+ *   embedder  the fitted embedder (lexical: vocabulary, IDF, projection; sif: the pruned word
+ *             table; transformers: the model's name and settings; format in
+ *             packages/eval/src/embedder/embedder-file.ts, magic "OSEMB002", CRC-32)
  *   documents one JSON line per indexed row, in row order: {"_id","title","snippet"}
  * Each section carries its CRC32 and the file is published by one rename, so a search never
  * sees an index from one build beside documents from another, and a killed or failed build
@@ -11,7 +12,7 @@
  * typed error asking for a rebuild.
  */
 import { rm } from 'node:fs/promises';
-import { decodeLexicalEmbedder, encodeLexicalEmbedder, type LexicalEmbedder } from '@opticspace/eval';
+import { decodeEmbedder, encodeEmbedder, type SerializableEmbedder } from '@opticspace/eval';
 import { OpticspaceError } from '@opticspace/gpu';
 import { EnergyIndex, isContainer, MAGIC as INDEX_MAGIC, readSections, writeSections, type BackendChoice } from '@opticspace/index';
 import { readInput, writeOutput } from './files';
@@ -40,23 +41,23 @@ export class OutdatedBundleError extends OpticspaceError {
 /** The old layout's side files: removed once a bundle replaces them, so that nothing stale stays beside it. */
 const legacySideFiles = (indexPath: string): string[] => [`${indexPath}.embedder`, `${indexPath}.docs.jsonl`];
 
-export function encodeIndexBundle(index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Uint8Array {
+export function encodeIndexBundle(index: EnergyIndex, embedder: SerializableEmbedder, documents: readonly IndexedDocument[]): Uint8Array {
   const lines = documents.map((document) => JSON.stringify({ _id: document.id, title: document.title, snippet: document.snippet })).join('\n') + '\n';
   return writeSections(BUNDLE_KIND, [
     { name: 'index', bytes: index.toBytes() },
-    { name: 'embedder', bytes: encodeLexicalEmbedder(embedder) },
+    { name: 'embedder', bytes: encodeEmbedder(embedder) },
     { name: 'documents', bytes: new TextEncoder().encode(lines) },
   ]);
 }
 
-export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: LexicalEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
+export async function saveIndexBundle(indexPath: string, index: EnergyIndex, embedder: SerializableEmbedder, documents: readonly IndexedDocument[]): Promise<void> {
   await writeOutput(indexPath, encodeIndexBundle(index, embedder, documents));
   await Promise.all(legacySideFiles(indexPath).map((path) => rm(path, { force: true }).catch(() => undefined)));
 }
 
 export interface LoadedBundle {
   index: EnergyIndex;
-  embedder: LexicalEmbedder;
+  embedder: SerializableEmbedder;
   documents: IndexedDocument[];
 }
 
@@ -68,7 +69,7 @@ export async function loadIndexBundle(indexPath: string, backend: BackendChoice)
 export async function decodeIndexBundle(bytes: Uint8Array, indexPath: string, backend: BackendChoice): Promise<LoadedBundle> {
   if (!isContainer(bytes) && String.fromCharCode(...bytes.subarray(0, 8)) === INDEX_MAGIC) throw new OutdatedBundleError(indexPath);
   const bundle = readSections(bytes, { kind: BUNDLE_KIND, source: indexPath });
-  const embedder = decodeLexicalEmbedder(bundle.get('embedder'), `${indexPath} (embedder)`);
+  const embedder = decodeEmbedder(bundle.get('embedder'), `${indexPath} (embedder)`);
   const documents = parseDocuments(new TextDecoder().decode(bundle.get('documents')), indexPath);
   const index = await EnergyIndex.fromBytes(bundle.get('index'), { backend });
   if (index.size !== documents.length) {

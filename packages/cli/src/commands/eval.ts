@@ -1,5 +1,5 @@
 /** `opticspace eval`: every method on a BEIR dataset, one table, optional JSON report. */
-import { DEFAULT_METHODS, METHOD_NAMES, evaluateDataset, LexicalEmbedder, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
+import { DEFAULT_METHODS, METHOD_NAMES, createEmbedder, EMBEDDER_SPEC_USAGE, evaluateDataset, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
 import { parseArgs, withUsage, UsageError } from '../args';
 import { checkOutputFile, writeOutput } from '../files';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
@@ -8,6 +8,8 @@ import { formatTable } from '../table';
 export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAware,energy,hybrid,bm25] (also: blend) [--dims 384] [--seed 42] [--json FILE]
   Evaluates retrieval on a BEIR-layout dataset (corpus.jsonl, queries.jsonl, qrels/test.tsv):
   nDCG@10, MRR@10, MAP@20, Recall@10, Recall@20 per method.
+  --embedder ${EMBEDDER_SPEC_USAGE}
+                                the dense embedder (default lexical: LSA, --dims)
   --weighting tfidf|bm25        lexical embedder term weights (default: the embedder's, bm25)
   --reduction svd|random-projection  lexical embedder reduction (default svd = LSA)
   --alpha A                     lambdaAware cosine weight (default 0.7)
@@ -22,6 +24,7 @@ const spec = {
   dims: { type: 'integer', default: 384 },
   seed: { type: 'integer', default: 42 },
   json: { type: 'string' },
+  embedder: { type: 'string', default: 'lexical' },
   weighting: { type: 'string', choices: ['tfidf', 'bm25'] },
   reduction: { type: 'string', choices: ['svd', 'random-projection'] },
   alpha: { type: 'number', default: 0.7 },
@@ -39,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     const methods = parseMethods(options.methods);
     if (options.json) await checkOutputFile(options.json);
     const dataset = await loadBeirDataset(options.dataset);
-    const embedder = new LexicalEmbedder({
+    const embedder = await createEmbedder(options.embedder, {
       dims: options.dims,
       seed: options.seed,
       weighting: options.weighting as TermWeighting | undefined,

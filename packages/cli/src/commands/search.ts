@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     const { index, embedder, documents } = await loadIndexBundle(indexPath, options.backend as 'auto' | 'webgpu' | 'cpu');
     try {
       if (options.k < 1 || options.k > index.size) throw new UsageError(`-k must be in [1, ${index.size}] (the number of indexed documents), got ${options.k}`);
-      const vector = embedder.embedQuery(queryText);
+      const vector = await embedder.embedQuery(queryText);
       const known = vector.some((value) => value !== 0);
       const [lambda, dispersion, dirichlet] = options.weights;
       const hits = await index.search(vector, {

@@ -12,7 +12,7 @@ import { InvalidInputError, SeededRandom, integer, oneOf } from '@opticspace/gpu
 import { EmbedderStateError } from '../errors';
 import { countTerms, documentFrequencies, Vocabulary, type SparseRow } from '../text/sparse';
 import { tokenize } from '../text/tokenizer';
-import type { Embedder } from './embedder';
+import type { EmbedderState, SerializableEmbedder } from './embedder';
 import { orthonormalizeColumns, symmetricEigen } from './linear-algebra';
 
 export type TermWeighting = 'tfidf' | 'bm25';
@@ -41,7 +41,7 @@ interface FittedState {
   projection: Float32Array;
 }
 
-export class LexicalEmbedder implements Embedder {
+export class LexicalEmbedder implements SerializableEmbedder {
   readonly dims: number;
   readonly seed: number;
   readonly weighting: TermWeighting;
@@ -236,37 +236,50 @@ export class LexicalEmbedder implements Embedder {
     return this.state;
   }
 
-  /** Serialises the fitted embedder (see embedder-file.ts for the byte layout). */
-  exportState(): { header: LexicalEmbedderHeader; projection: Float32Array } {
+  /** The fitted state: vocabulary, IDF and settings in the header, the projection as one array. */
+  exportState(): EmbedderState {
     const state = this.requireState();
-    return {
-      header: {
-        format: 'opticspace-lexical-embedder',
-        version: 1,
-        dims: this.dims,
-        seed: this.seed,
-        weighting: this.weighting,
-        reduction: this.reduction,
-        minDocumentFrequency: this.minDocumentFrequency,
-        powerIterations: this.powerIterations,
-        oversampling: this.oversampling,
-        k1: this.k1,
-        b: this.b,
-        averageLength: state.averageLength,
-        terms: state.vocabulary.terms.slice(),
-        idf: Array.from(state.idf),
-      },
-      projection: state.projection,
+    const header: LexicalEmbedderHeader = {
+      kind: 'lexical',
+      version: 1,
+      dims: this.dims,
+      seed: this.seed,
+      weighting: this.weighting,
+      reduction: this.reduction,
+      minDocumentFrequency: this.minDocumentFrequency,
+      powerIterations: this.powerIterations,
+      oversampling: this.oversampling,
+      k1: this.k1,
+      b: this.b,
+      averageLength: state.averageLength,
+      terms: state.vocabulary.terms.slice(),
+      idf: Array.from(state.idf),
     };
+    return { header: { ...header }, arrays: [state.projection] };
   }
 
-  static fromState(header: LexicalEmbedderHeader, projection: Float32Array): LexicalEmbedder {
+  static fromState(state: EmbedderState): LexicalEmbedder {
+    const header = state.header as unknown as LexicalEmbedderHeader;
+    const [projection] = state.arrays;
+    if (!Array.isArray(header.terms) || !Array.isArray(header.idf) || state.arrays.length !== 1) {
+      throw new EmbedderStateError('saved lexical embedder: expected terms, idf and one projection array');
+    }
     const embedder = new LexicalEmbedder(header);
     if (header.idf.length !== header.terms.length) {
       throw new EmbedderStateError(`saved embedder: ${header.terms.length} terms but ${header.idf.length} IDF values`);
     }
     if (projection.length !== header.terms.length * header.dims) {
       throw new EmbedderStateError(`saved embedder: projection has ${projection.length} values, expected ${header.terms.length} x ${header.dims}`);
+    }
+    // A file can pass its checksum and still hold NaN or Infinity (written that way): name the value.
+    const badIdf = header.idf.findIndex((value) => !Number.isFinite(value));
+    if (badIdf >= 0 || !Number.isFinite(header.averageLength)) {
+      throw new EmbedderStateError(`${badIdf >= 0 ? `the IDF of term ${badIdf} is ${header.idf[badIdf]}` : `the average length is ${header.averageLength}`}; only finite numbers are valid`);
+    }
+    const bad = projection.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      const row = Math.floor(bad / header.dims);
+      throw new EmbedderStateError(`projection row ${row} (term '${header.terms[row]}'), column ${bad % header.dims} is ${projection[bad]}; only finite numbers are valid`);
     }
     embedder.state = {
       vocabulary: Vocabulary.fromTerms(header.terms),
@@ -279,7 +292,7 @@ export class LexicalEmbedder implements Embedder {
 }
 
 export interface LexicalEmbedderHeader {
-  format: 'opticspace-lexical-embedder';
+  kind: 'lexical';
   version: 1;
   dims: number;
   seed: number;
