@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { formatCorpusJsonl, writeBeirDataset } from '@opticspace/eval';
+import { decodeEmbedder, encodeEmbedder, formatCorpusJsonl, writeBeirDataset } from '@opticspace/eval';
 import { EnergyIndex, readSections, writeSections } from '@opticspace/index';
 import { parseSafetensorsHeader } from '@opticspace/encoder';
 import { tinyDataset } from '../../eval/test/fixtures/tiny-dataset';
@@ -158,8 +158,11 @@ describe('search on a bad INDEX', () => {
       writeFileSync(join(folder, name), writeSections(bundle.kind, bundle.names.map((section) => ({ name: section, bytes: replace[section] ?? bundle.get(section) }))));
       return join(folder, name);
     };
-    const embedder = bundle.get('embedder').slice();
-    new DataView(embedder.buffer).setFloat32(embedder.length - 4, NaN, true);
+    // A NaN written into the projection and re-encoded: the embedder's own CRC-32 is valid.
+    const saved = decodeEmbedder(bundle.get('embedder'));
+    const [projection] = saved.exportState().arrays;
+    projection[projection.length - 1] = NaN;
+    const embedder = encodeEmbedder(saved);
     await failure(search, [craft('nan.osx', { embedder }), 'query'], 'EMBEDDER_STATE', /nan\.osx \(embedder\): projection row \d+ \(term '.*'\), column 5 is NaN/);
     const documents = new TextDecoder().decode(bundle.get('documents')).trim().split('\n');
     await failure(search, [craft('fewer.osx', { documents: new TextEncoder().encode(documents.slice(1).join('\n')) }), 'query'], 'SAVED_INDEX', /has 36 items but lists 35 documents/);

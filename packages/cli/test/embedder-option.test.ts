@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeEmbedder, SifEmbedder, TransformersEmbedder, writeBeirDataset } from '@opticspace/eval';
+import { readSections } from '@opticspace/index';
 import { tinyDataset } from '../../eval/test/fixtures/tiny-dataset';
 import { makeTinyModel, writeTinyModel } from '../../eval/test/fixtures/tiny-transformer';
 import * as buildCommand from '../src/commands/build';
@@ -41,7 +42,7 @@ describe('--embedder', () => {
     const indexPath = join(directory, 'sif.osx');
     expect(await buildCommand.run(['--dataset', datasetDirectory, '--out', indexPath, '--embedder', 'sif', '--backend', 'cpu'])).toBe(0);
     expect(stdout.join('\n')).toMatch(/36 documents, 100 dims/);
-    const embedder = decodeEmbedder(new Uint8Array(await readFile(`${indexPath}.embedder`)));
+    const embedder = decodeEmbedder(readSections(new Uint8Array(await readFile(indexPath))).get('embedder'));
     expect(embedder).toBeInstanceOf(SifEmbedder);
     // The tiny corpus has 66 distinct words; the saved table holds the 40 that wink has (its
     // two-digit numbers, from titles like 'wing report 12', have no vector there).
@@ -77,7 +78,7 @@ describe('--embedder', () => {
     capture();
     const indexPath = join(directory, 'tiny-bert.osx');
     expect(await buildCommand.run(['--dataset', datasetDirectory, '--out', indexPath, '--embedder', `transformers:${modelDirectory}`, '--backend', 'cpu'])).toBe(0);
-    const embedder = decodeEmbedder(new Uint8Array(await readFile(`${indexPath}.embedder`)));
+    const embedder = decodeEmbedder(readSections(new Uint8Array(await readFile(indexPath))).get('embedder'));
     expect(embedder).toBeInstanceOf(TransformersEmbedder);
     expect(embedder.dims).toBe(8);
     stdout = [];
