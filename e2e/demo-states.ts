@@ -28,6 +28,7 @@ interface AxeViolation {
 
 /** Runs axe-core on the page as it is now; fails on any serious or critical violation. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const started = Date.now();
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
   const violations = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
@@ -36,7 +37,8 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   })) as AxeViolation[];
   const describe = (v: AxeViolation) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')})`;
   const minor = violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-  if (minor.length > 0) console.info(`[e2e] axe, ${label}: ${minor.length} minor/moderate: ${minor.map((v) => v.id).join(', ')}`);
+  const notes = minor.length > 0 ? `; minor/moderate: ${minor.map((v) => v.id).join(', ')}` : '';
+  console.info(`[e2e] axe-core, ${label}: ${violations.length - minor.length} serious/critical${notes} (${Date.now() - started} ms)`);
   const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(blocking.map(describe), `axe-core on ${label}`).toEqual([]);
 }

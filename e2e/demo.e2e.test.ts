@@ -47,6 +47,14 @@ async function waitReady(page: Page, timeout = 120_000): Promise<DemoTestHooks> 
   return state;
 }
 
+/** A new page of the demo at `path` (after the base URL), once its index is ready, and its console errors. */
+async function openDemo(context: BrowserContext, path = ''): Promise<{ page: Page; errors: string[]; ready: DemoTestHooks }> {
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  await page.goto(`${inject('baseUrl')}${path}`);
+  return { page, errors, ready: await waitReady(page) };
+}
+
 /** Waits until the results (or the no-match note) for `query` are on screen. */
 async function waitSearch(page: Page, query: string): Promise<NonNullable<DemoTestHooks['lastSearch']>> {
   await page.waitForFunction((q) => window.__demo.lastSearch?.query === q && window.__demo.view !== 'blocked', query, { timeout: 60_000 });
@@ -260,11 +268,8 @@ describe('demo on WebGPU (SwiftShader)', () => {
   });
 
   it('searches as you type, keeps the search in the address and shows the no-match and invalid-setting states', async () => {
-    const page = await context.newPage();
-    const errors = watchConsole(page);
     // The address restores query, method and k (the saved index loads: no rebuild).
-    await page.goto(`${inject('baseUrl')}?q=${encodeURIComponent('path traversal')}&method=hybrid&k=5`);
-    await waitReady(page);
+    const { page, errors } = await openDemo(context, `?q=${encodeURIComponent('path traversal')}&method=hybrid&k=5`);
     const restored = await waitSearch(page, 'path traversal');
     expect([restored.method, restored.k, restored.ids.hybrid.length, restored.ids.cosine.length]).toEqual(['hybrid', 5, 5, 5]);
     expect([await page.inputValue('#query'), await page.inputValue('#method'), await page.inputValue('#k')]).toEqual(['path traversal', 'hybrid', '5']);
@@ -356,36 +361,29 @@ describe('demo on WebGPU (SwiftShader)', () => {
   });
 
   it('can be used with the keyboard alone', async () => {
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await page.goto(inject('baseUrl'));
-    await waitReady(page);
+    const { page, errors } = await openDemo(context);
     expect(await focused(page)).toBe('query');
     await page.keyboard.type('sql injection');
     await waitSearch(page, 'sql injection');
-    // Arrow keys walk the results; the focused hit shows what its score means.
-    await page.keyboard.press('ArrowDown');
-    expect(await focused(page)).toBe('energy-results#1');
-    await page.keyboard.press('ArrowDown');
-    expect(await focused(page)).toBe('energy-results#2');
-    expect(await page.locator('#explain-energy-2').isVisible()).toBe(true);
-    await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toBe('cosine-results#2');
-    expect(await page.locator('#explain-cosine-2').isVisible()).toBe(true);
-    await page.keyboard.press('End');
-    expect(await focused(page)).toBe('cosine-results#10');
-    await page.keyboard.press('ArrowLeft');
-    expect(await focused(page)).toBe('energy-results#10');
-    await page.keyboard.press('Escape');
-    expect(await focused(page)).toBe('query');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowUp');
-    expect(await focused(page)).toBe('query');
-    // Tab to the method selector and change it with the arrow keys; then k.
-    await page.keyboard.press('Tab');
-    expect(await focused(page)).toBe('search-button');
-    await page.keyboard.press('Tab');
-    expect(await focused(page)).toBe('method');
+    // Arrow keys walk the results (the focused hit shows what its score means); Tab reaches the method selector.
+    const walk: Array<[key: string, focus: string]> = [
+      ['ArrowDown', 'energy-results#1'],
+      ['ArrowDown', 'energy-results#2'],
+      ['ArrowRight', 'cosine-results#2'],
+      ['End', 'cosine-results#10'],
+      ['ArrowLeft', 'energy-results#10'],
+      ['Escape', 'query'],
+      ['ArrowDown', 'energy-results#1'],
+      ['ArrowUp', 'query'],
+      ['Tab', 'search-button'],
+      ['Tab', 'method'],
+    ];
+    for (const [step, [key, focus]] of walk.entries()) {
+      await page.keyboard.press(key);
+      expect(await focused(page), `step ${step + 1}: ${key}`).toBe(focus);
+      const hit = /^(energy|cosine)-results#(\d+)$/.exec(focus);
+      if (hit) expect(await page.locator(`#explain-${hit[1]}-${hit[2]}`).isVisible(), `${focus} explains its score`).toBe(true);
+    }
     await page.keyboard.press('ArrowDown');
     await page.waitForFunction(() => window.__demo.lastSearch?.method === 'lambdaAware');
     await page.keyboard.press('Tab');
@@ -419,10 +417,7 @@ describe('demo on WebGPU (SwiftShader)', () => {
   });
 
   it('indexes a corpus the user drops in, and names the bad line of a malformed one', async () => {
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await page.goto(inject('baseUrl'));
-    await waitReady(page);
+    const { page, errors } = await openDemo(context);
     const topics = ['volcano lava eruption magma', 'violin orchestra symphony concert', 'glacier ice arctic snow', 'compiler parser syntax tree'];
     const lines = Array.from({ length: 48 }, (_, i) => JSON.stringify({ id: `note-${i}`, title: `Note ${i}`, text: `${topics[i % 4]} note number ${i}` }));
     await page.setInputFiles('#corpus-files', { name: 'notes.jsonl', mimeType: 'application/json', buffer: Buffer.from(lines.join('\n')) });
@@ -542,10 +537,7 @@ describe('demo on WebGPU (SwiftShader)', () => {
   });
 
   it('forgets the saved index, and offers to only while something is saved', async () => {
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await page.goto(inject('baseUrl'));
-    const loaded = await waitReady(page);
+    const { page, errors, ready: loaded } = await openDemo(context);
     expect([loaded.loads, loaded.saved]).toEqual([1, true]);
     expect(await page.locator('#forget-index').isEnabled()).toBe(true);
     await page.locator('#forget-index').click();
