@@ -113,10 +113,10 @@ describe('method list', () => {
 describe('sweep heatmaps', () => {
   it('groups the committed heatmaps by sweep and metric', () => {
     const heatmaps = parseHeatmaps({
-      '../../docs/sweep/cve-cwe/energy-ndcg10.svg': '/a.svg',
-      '../../docs/sweep/cve-cwe/weights-energy-ndcg10.svg': '/b.svg',
-      '../../docs/sweep/cve-cwe-small-eta/hybrid-mrr10.svg': '/c.svg',
-      '../../docs/sweep/top.svg': '/d.svg',
+      '../docs/sweep/cve-cwe/energy-ndcg10.svg': '/a.svg',
+      '../docs/sweep/cve-cwe/weights-energy-ndcg10.svg': '/b.svg',
+      '../docs/sweep/cve-cwe-small-eta/hybrid-mrr10.svg': '/c.svg',
+      '../docs/sweep/top.svg': '/d.svg',
     });
     expect(heatmaps.map((h) => [h.set, h.name, h.metric])).toEqual([
       ['', 'top', 'top'],

@@ -102,6 +102,7 @@ const TYPING_DELAY_MS = 180;
 
 const engine = new SearchEngineClient();
 const view = new SearchView();
+Object.defineProperty(hooks, 'view', { get: () => view.state, enumerable: true });
 const searches = new LatestOnly();
 const typing = new Debounce(TYPING_DELAY_MS, () => void requestSearch());
 let store: BlobStore | null = null;
@@ -110,10 +111,6 @@ let summary: EngineSummary | null = null;
 let busy = false;
 /** A corpus (or rebuild) asked for while a build runs: built as soon as that one ends. */
 let queued: { corpus: DemoCorpus; errors: HTMLElement } | null = null;
-
-function setView(): void {
-  hooks.view = view.state;
-}
 
 function setSaved(saved: boolean): void {
   hooks.saved = saved;
@@ -181,7 +178,6 @@ function fail(where: HTMLElement, what: string, error: unknown): void {
 function showBuilding(): void {
   hooks.state = 'building';
   view.building(ui.stages.summary());
-  setView();
 }
 
 /** The index answers: say so, put the box in view and focus it (unless the user is elsewhere), re-run the query. */
@@ -267,7 +263,6 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     view.blocked(error.message);
-    setView();
     return;
   }
   if (!corpus || !summary || busy) return; // the build's end runs the query
@@ -280,7 +275,6 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
   if (query === '') {
     showMessage(ui.searchError, null);
     view.empty(current.documents.length);
-    setView();
     return;
   }
   // A small dropped corpus can hold fewer documents than k.
@@ -323,7 +317,6 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
       settings,
     });
   }
-  setView();
   hooks.searches.shown += 1;
   const ids = (hits: Array<{ index: number }>) =>
     hits.map((h) => {
