@@ -397,7 +397,8 @@ describe('demo on WebGPU (SwiftShader)', () => {
     expect(await focused(page)).toBe('method');
     await page.keyboard.press('/');
     expect(await focused(page)).toBe('query');
-    expect(await page.evaluate(() => window.getSelection()?.toString() || document.querySelector<HTMLInputElement>('#query')!.selectionEnd)).toBeTruthy();
+    // The query is selected, so typing replaces it.
+    expect(await page.evaluate(() => ((q) => [q.selectionStart, q.selectionEnd, q.value.length])(document.querySelector<HTMLInputElement>('#query')!))).toEqual([0, 13, 13]);
     // The build report opens from its toggle.
     for (let presses = 0; presses < 80 && !(await page.evaluate(() => document.activeElement?.matches('#build-report-details > summary'))); presses++) {
       await page.keyboard.press('Tab');
@@ -436,12 +437,18 @@ describe('demo on WebGPU (SwiftShader)', () => {
 
     // New diffusion settings take effect on "Rebuild index".
     const before = (await hooks(page)).builds;
+    // An out-of-range eta is flagged beside the field and nothing is rebuilt; a valid value clears it.
+    await page.fill('#controls input[name="eta"]', '5');
+    await page.getByRole('button', { name: 'Rebuild index' }).click();
+    await expect.poll(() => page.locator('#error-eta').textContent()).toBe('eta must be between 0.001 and 1');
+    expect((await hooks(page)).builds).toBe(before);
     await page.fill('#controls input[name="eta"]', '0.05');
     await page.fill('#controls input[name="steps"]', '2');
     await page.getByRole('button', { name: 'Rebuild index' }).click();
     await page.waitForFunction((count) => window.__demo.builds === count && window.__demo.state === "ready", before + 1, { timeout: 60_000 });
     const rebuilt = (await hooks(page)).summary!.report;
     expect([rebuilt.etaRequested, rebuilt.steps, rebuilt.items]).toEqual([0.05, 2, 48]);
+    expect(await page.locator('#error-eta').count()).toBe(0);
     expect(await page.locator('#build-report dd[data-key="diffusion steps"]').textContent()).toBe('2');
 
     await page.setInputFiles('#corpus-files', { name: 'broken.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"text":"fine"}\n{"text": oops}\n') });

@@ -284,7 +284,9 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
   try {
     response = await engine.search(query, [method.id, baseline.id], settings);
   } catch (error) {
-    if (isCurrent()) fail(ui.searchError, 'Search failed', error);
+    if (!isCurrent()) return;
+    fail(ui.searchError, 'Search failed', error);
+    view.failed(query);
     return;
   }
   if (!isCurrent()) {

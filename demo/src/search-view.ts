@@ -10,7 +10,7 @@ import { explainScore, type MethodInfo } from './methods';
 import type { SearchSettings } from './engine-protocol';
 import { formatMs } from './progress';
 
-export type ResultState = 'building' | 'empty' | 'no-match' | 'blocked' | 'results';
+export type ResultState = 'building' | 'empty' | 'no-match' | 'blocked' | 'failed' | 'results';
 
 export interface ListResult {
   method: MethodInfo;
@@ -107,6 +107,12 @@ export class SearchView {
   blocked(problem: string): void {
     this.set('blocked');
     this.show(`No search while ${problem}: fix the value marked in red.`);
+  }
+
+  /** The search itself failed (its message is under the box): no stale results stay on screen. */
+  failed(query: string): void {
+    this.set('failed');
+    this.show(`No results for “${query}”: the search failed (the reason is under the box).`);
   }
 
   showResults(search: ShownSearch): string {
