@@ -75,7 +75,9 @@ export class SearchView {
     this.query.placeholder = 'Building the index… you can type already';
     this.query.classList.add('building');
     this.progress.hidden = false;
-    this.progress.value = progress.total > 0 ? progress.done / progress.total : 0;
+    // Indeterminate until a step is done (reading the corpus has no known length).
+    if (progress.done === 0) this.progress.removeAttribute('value');
+    else this.progress.value = progress.done / progress.total;
     const stage = progress.running ? `: ${progress.running.toLowerCase()}` : '';
     const steps = progress.total > 1 ? ` (step ${Math.min(progress.done + 1, progress.total)} of ${progress.total})` : '';
     this.statusText.textContent = `Building the index${stage}${steps}. Results appear as soon as it is ready.`;
