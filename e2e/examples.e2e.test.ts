@@ -14,7 +14,7 @@ import { launchChromium, screenshot, watchConsole } from './browser';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['gpu', 'index', 'encoder', 'opticspace'] as const; // dependency order
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml' };
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -159,6 +159,9 @@ describe('examples', () => {
         ]);
         await page.getByRole('button', { name: 'SQL injection in login endpoint', exact: true }).click();
         await page.waitForFunction(() => window.__demo.lastSearch?.ids.cosine.length === 10, undefined, { timeout: 30_000 });
+        // The sweep heatmaps under docs/sweep/ were bundled at build time and load from the static site.
+        await page.locator('#tab-sweep').click();
+        await expect.poll(() => page.locator('#sweep-figures img').evaluateAll((images: HTMLImageElement[]) => images.filter((image) => image.complete && image.naturalWidth > 0).length)).toBeGreaterThan(0);
         expect(errors).toEqual([]);
       } finally {
         await page.close();

@@ -32,7 +32,7 @@ export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH): Promise<nu
   const cweName = (label: string): string | undefined => data.dictionary[label.replace(/^CWE-/, '')]?.attr?.['@_Name'];
   const documents = dataset.corpus.map((document) => {
     const labels = (document.metadata?.cwe as string[] | undefined) ?? [];
-    return { id: document.id, title: document.title, text: document.text, label: labels[0], labelName: labels[0] ? cweName(labels[0]) : undefined, labels };
+    return { id: document.id, title: document.title, text: document.text, label: labels[0], labels };
   });
   const examples = SEED_QUERIES.map((seed) => ({
     id: seed.id,
@@ -41,11 +41,20 @@ export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH): Promise<nu
     why: seed.why,
     relevant: Object.fromEntries(dataset.qrels.get(seed.id) ?? []),
   }));
+  // The cwe-sdk catalogue pruned to the CWEs the corpus and its examples name.
+  const used = [...new Set([...documents.flatMap((document) => document.labels), ...examples.flatMap((example) => example.cwes)])];
+  const labelNames = Object.fromEntries(
+    used
+      .map((label) => [label, cweName(label)] as const)
+      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined)
+      .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4))),
+  );
   const corpus = {
     name: 'CVE corpus',
     source: `CWE Observed_Examples (cwe-sdk ${data.version}): ${report.documents} CVEs under ${report.weaknessesWithExamples} weaknesses`,
     documents,
     examples,
+    labelNames,
   };
   mkdirSync(dirname(outputPath), { recursive: true });
   writeFileSync(outputPath, JSON.stringify(corpus));

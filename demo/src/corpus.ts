@@ -11,8 +11,6 @@ export interface DemoDocument {
   text: string;
   /** A class label shown beside the hit, e.g. the CWE id of a CVE ("CWE-89"). */
   label?: string;
-  /** The label's human name, e.g. "SQL Injection". */
-  labelName?: string;
   /** Every label of the document (a CVE can be listed under several CWEs); `label` is the first. */
   labels?: string[];
 }
@@ -33,6 +31,8 @@ export interface DemoCorpus {
   source: string;
   documents: DemoDocument[];
   examples?: JudgedQuery[];
+  /** Label -> human name ("CWE-89" -> "Improper Neutralization of ... ('SQL Injection')"), for the labels the documents use. */
+  labelNames?: Record<string, string>;
 }
 
 /** Limits that keep a dropped corpus inside what one tab can index. */
@@ -64,7 +64,8 @@ export function parseCorpusJson(text: string, source: string): DemoCorpus {
   const examples = Array.isArray(corpus.examples)
     ? corpus.examples.filter((example) => typeof example?.text === 'string' && typeof example.relevant === 'object' && example.relevant !== null)
     : undefined;
-  return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents, examples };
+  const labelNames = typeof corpus.labelNames === 'object' && corpus.labelNames !== null ? corpus.labelNames : undefined;
+  return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents, examples, labelNames };
 }
 
 export async function fetchCveCorpus(url = CVE_CORPUS_URL): Promise<DemoCorpus> {

@@ -59,6 +59,8 @@ export interface SearchResponse {
   /** Embedding the query text (ms). */
   embedMs: number;
   queryLambda: number;
+  /** Words of the query that no document uses (stop words left out): they add nothing to the query. */
+  unknownWords: string[];
 }
 
 export type EngineRequest =

@@ -6,7 +6,8 @@
  */
 import { getDevice } from '@opticspace/gpu';
 import { EnergyIndex, type SearchMethod } from '@opticspace/index';
-import { LexicalEmbedder, decodeLexicalEmbedder, encodeLexicalEmbedder } from '@opticspace/eval';
+import { LexicalEmbedder, decodeLexicalEmbedder, encodeLexicalEmbedder, tokenize } from '@opticspace/eval';
+import { words } from './highlight';
 import type { BuildSettings, EngineReply, EngineRequest, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
 
 /** The worker's global scope (typed by hand: the project compiles against the DOM lib). */
@@ -112,7 +113,13 @@ async function search(query: string, methods: SearchMethod[], settings: SearchSe
     const hits = await index.search(vector, { ...settings, method });
     results.push({ method, hits, searchMs: performance.now() - searchStart });
   }
-  return { results, embedMs, queryLambda: prepared.lambda[0] };
+  return { results, embedMs, queryLambda: prepared.lambda[0], unknownWords: unknownWords(embedder, query) };
+}
+
+/** A word the embedder's vocabulary lacks embeds to the zero vector. */
+function unknownWords(fitted: LexicalEmbedder, query: string): string[] {
+  const unknown = words(query).filter((word) => tokenize(word).length > 0 && fitted.embedQuery(word).every((value) => value === 0));
+  return [...new Set(unknown)];
 }
 
 async function load(indexBytes: Uint8Array, embedderBytes: Uint8Array, backend: BuildSettings['backend'], documents: number): Promise<EngineSummary> {

@@ -13,6 +13,11 @@ export interface Snippet {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/** The words of a text as the highlighter and the tokenizer split it. */
+export function words(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -33,7 +38,7 @@ function wordSpans(text: string, queryTerms: ReadonlySet<string>): WordSpan[] {
 }
 
 /** The window of `maxChars` around the densest run of matches, with matches marked. */
-export function highlightSnippet(text: string, query: string, maxChars = 260): Snippet {
+export function highlightSnippet(text: string, query: string, maxChars = 420): Snippet {
   const queryTerms = new Set(tokenize(query));
   const spans = wordSpans(text, queryTerms);
   const matches = spans.filter((span) => span.matched);

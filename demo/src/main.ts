@@ -1,21 +1,28 @@
 /**
  * The opticspace demo, top to bottom: find the GPU, load a saved index or the CVE corpus,
- * build the energy index in a worker with a progress bar per stage, then search with the
- * energy (or lambda-aware / hybrid) ranking beside cosine.
+ * build the energy index in a worker with a progress bar per stage, and search as you type
+ * with the chosen ranking (energy, lambda-aware, hybrid) beside cosine. The query, method and
+ * k live in the address (?q=&method=&k=), so a search can be shared.
  */
 import type { SearchMethod } from '@opticspace/index';
 import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
 import type { EngineSummary, GpuProbe, SearchResponse } from './engine-protocol';
 import { buildReportEntries } from './build-report';
+import { errorMessage, FieldError, markField, showMessage } from './field-errors';
+import { Debounce, LatestOnly } from './latest-only';
+import { BASELINE_METHOD, comparedMethods, DEFAULT_METHOD, methodInfo } from './methods';
 import { formatBytes, formatMs, StageList } from './progress';
 import { buildSettings, searchSettings } from './settings';
 import { renderReport } from './report';
-import { renderHits } from './results';
-import { forgetSavedIndex, readSavedIndex, saveIndex } from './saved-index';
+import { documentLabels } from './results';
+import { setupResultKeys } from './result-keys';
+import { forgetSavedIndex, hasSavedIndex, readSavedIndex, saveIndex } from './saved-index';
+import { isPhoneLayout, onLayoutChange, SearchView } from './search-view';
 import { openBlobStore, type BlobStore } from './storage';
 import { renderSweep } from './sweep';
 import { setupTabs } from './tabs';
+import { readSearchUrl, writeSearchUrl } from './url-state';
 
 /** What the e2e tests read: the page's state, the last build and the last search. */
 export interface DemoTestHooks {
@@ -28,7 +35,19 @@ export interface DemoTestHooks {
   loads: number;
   /** Page-side wall time of the last build (corpus to searchable), ms. */
   lastBuildMs?: number;
-  lastSearch?: { query: string; method: SearchMethod; ids: Record<string, Array<{ id: string; labels: string[] }>>; response: SearchResponse };
+  /** The last search whose results are on screen. */
+  lastSearch?: {
+    query: string;
+    method: SearchMethod;
+    k: number;
+    noMatch: boolean;
+    ids: Record<string, Array<{ id: string; labels: string[] }>>;
+    response: SearchResponse;
+  };
+  /** Searches sent to the worker, shown, dropped before they ran, and answered after a newer one (discarded). */
+  searches: { sent: number; shown: number; skipped: number; discarded: number };
+  /** What the result area shows. */
+  view?: SearchView['state'];
   saved?: boolean;
 }
 
@@ -44,12 +63,13 @@ const $ = <T extends HTMLElement>(selector: string): T => {
   return element;
 };
 
-const hooks: DemoTestHooks = { state: 'starting', builds: 0, loads: 0 };
+const hooks: DemoTestHooks = { state: 'starting', builds: 0, loads: 0, searches: { sent: 0, shown: 0, skipped: 0, discarded: 0 } };
 window.__demo = hooks;
 
 const ui = {
   badge: $<HTMLParagraphElement>('#backend-badge'),
   fallback: $<HTMLParagraphElement>('#fallback-banner'),
+  corpusTitle: $<HTMLSpanElement>('#corpus-title'),
   corpusSummary: $<HTMLParagraphElement>('#corpus-summary'),
   corpusError: $<HTMLParagraphElement>('#corpus-error'),
   corpusFiles: $<HTMLInputElement>('#corpus-files'),
@@ -61,47 +81,45 @@ const ui = {
   save: $<HTMLButtonElement>('#save-index'),
   forget: $<HTMLButtonElement>('#forget-index'),
   storageStatus: $<HTMLParagraphElement>('#storage-status'),
+  storageError: $<HTMLParagraphElement>('#storage-error'),
+  searchPanel: $<HTMLElement>('#panel-search'),
   searchForm: $<HTMLFormElement>('#search-form'),
   query: $<HTMLInputElement>('#query'),
   method: $<HTMLSelectElement>('#method'),
-  searchButton: $<HTMLButtonElement>('#search-button'),
+  methodHelp: $<HTMLParagraphElement>('#method-help'),
+  k: $<HTMLInputElement>('#k'),
+  searchError: $<HTMLParagraphElement>('#search-error'),
   examples: [...document.querySelectorAll<HTMLButtonElement>('button.example')],
-  energyTitle: $<HTMLSpanElement>('#energy-title'),
-  energyLatency: $<HTMLSpanElement>('#energy-latency'),
-  cosineLatency: $<HTMLSpanElement>('#cosine-latency'),
-  energyResults: $<HTMLOListElement>('#energy-results'),
-  cosineResults: $<HTMLOListElement>('#cosine-results'),
   controls: $<HTMLFormElement>('#controls'),
   rebuild: $<HTMLButtonElement>('#rebuild'),
+  rebuildError: $<HTMLParagraphElement>('#rebuild-error'),
 };
 
-const METHOD_TITLES: Record<SearchMethod, string> = {
-  energy: 'Energy',
-  lambdaAware: 'Lambda-aware',
-  hybrid: 'Hybrid',
-  cosine: 'Cosine',
-};
-const METHOD_HELP: Record<SearchMethod, string> = {
-  energy:
-    'Energy: distance between spectral signatures (taumode λ, dispersion G and the Dirichlet energy of the difference over the ' +
-    'energy graph); lower is closer. On its own it is a weak relevance signal; it shines as a re-ranking term (hybrid).',
-  lambdaAware: 'Lambda-aware: alpha × cosine + (1 − alpha) × λ proximity; higher is better.',
-  hybrid: 'Hybrid: cosine picks the top M candidates, the energy distance re-ranks them; lower is closer.',
-  cosine: '',
-};
-const SCORE_NAMES: Record<SearchMethod, string> = { energy: 'distance', hybrid: 'distance', lambdaAware: 'score', cosine: 'cos' };
+/** Below this best cosine the query has no match worth showing (a query of unknown words scores 0). */
+const NO_MATCH_COSINE = 0.1;
+/** Pause in typing before a search starts. */
+const TYPING_DELAY_MS = 180;
 
 const engine = new SearchEngineClient();
+const view = new SearchView();
+Object.defineProperty(hooks, 'view', { get: () => view.state, enumerable: true });
+const searches = new LatestOnly();
+const typing = new Debounce(TYPING_DELAY_MS, () => void requestSearch());
 let store: BlobStore | null = null;
 let corpus: DemoCorpus | null = null;
 let summary: EngineSummary | null = null;
 let busy = false;
 /** A corpus (or rebuild) asked for while a build runs: built as soon as that one ends. */
-let queued: DemoCorpus | null = null;
+let queued: { corpus: DemoCorpus; errors: HTMLElement } | null = null;
+
+function setSaved(saved: boolean): void {
+  hooks.saved = saved;
+  ui.forget.disabled = !store || !saved;
+}
 
 function setReady(ready: boolean): void {
-  for (const control of [ui.query, ui.searchButton, ui.save, ui.rebuild, ...ui.examples]) control.disabled = !ready;
-  ui.forget.disabled = !store;
+  ui.rebuild.disabled = !ready;
+  ui.save.disabled = !ready || !store;
 }
 
 function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
@@ -121,8 +139,9 @@ function showGpu(gpu: GpuProbe, backend?: EngineSummary['backend']): void {
   }
 }
 
-/** The example buttons explain which CWE answers them when the corpus knows. */
+/** The example queries belong to the CVE corpus; each says which CWE answers it. */
 function describeExamples(current: DemoCorpus): void {
+  $<HTMLDivElement>('.examples').hidden = !current.examples?.length;
   for (const button of ui.examples) {
     const judged = current.examples?.find((example) => example.text === button.dataset.query);
     if (judged?.why) button.title = judged.why;
@@ -132,7 +151,8 @@ function describeExamples(current: DemoCorpus): void {
 
 function describeCorpus(current: DemoCorpus, note = ''): void {
   describeExamples(current);
-  const labels = new Set(current.documents.flatMap((d) => d.labels ?? (d.label ? [d.label] : []))).size;
+  ui.corpusTitle.textContent = current.name === 'CVE corpus' ? 'the CVE corpus' : current.name;
+  const labels = new Set(current.documents.flatMap(documentLabels)).size;
   ui.corpusSummary.textContent =
     `${current.name}: ${current.documents.length.toLocaleString()} documents` +
     (labels > 0 ? ` in ${labels} classes` : '') +
@@ -148,35 +168,62 @@ function showSummary(next: EngineSummary, pageMs?: number): void {
   renderReport(ui.report, buildReportEntries(next, pageMs));
 }
 
-function fail(where: string, error: unknown): void {
-  const message = `${where}: ${(error as Error).message ?? String(error)}`;
-  ui.corpusError.hidden = false;
-  ui.corpusError.textContent = message;
+/** Shows a failure beside the controls that caused it (`where` is the message element there). */
+function fail(where: HTMLElement, what: string, error: unknown): void {
+  const message = `${what}: ${errorMessage(error)}`;
+  showMessage(where, message);
   hooks.error = message;
 }
 
-async function build(next: DemoCorpus): Promise<void> {
+function showBuilding(): void {
+  hooks.state = 'building';
+  view.building(ui.stages.summary());
+}
+
+/** The index answers: say so, put the box in view and focus it (unless the user is elsewhere), re-run the query. */
+function becomeReady(): void {
+  hooks.state = 'ready';
+  setReady(true);
+  const where = summary!.backend.kind === 'webgpu' ? 'on WebGPU' : 'on the CPU (TypeScript)';
+  const time = summary!.loadedFromStorage ? `loaded from ${store?.kind ?? 'storage'} in ${formatMs(summary!.indexMs)}` : `built in ${formatMs(hooks.lastBuildMs ?? 0)}`;
+  view.ready(`Ready: ${corpus!.documents.length.toLocaleString()} documents indexed ${where}, ${time}.`);
+  const active = document.activeElement;
+  if (!ui.searchPanel.hidden && (active === null || active === document.body || active === ui.query)) {
+    ui.query.focus({ preventScroll: true });
+    ui.query.scrollIntoView({ block: 'nearest' });
+  }
+  void requestSearch();
+}
+
+async function build(next: DemoCorpus, errors: HTMLElement = ui.corpusError): Promise<void> {
   if (busy) {
-    queued = next;
+    queued = { corpus: next, errors };
     ui.storageStatus.textContent = `${next.name} is next: it is indexed when the current build ends.`;
+    return;
+  }
+  let settings;
+  try {
+    settings = buildSettings(ui.controls);
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    hooks.error = error.message;
     return;
   }
   busy = true;
   setReady(false);
-  hooks.state = 'building';
-  ui.corpusError.hidden = true;
   const started = performance.now();
   try {
-    const settings = buildSettings(ui.controls);
     describeCorpus(next);
     ui.stages.reset(['fit', 'embed', 'projection', 'clustering', 'opticalCompression', 'bootstrapGraph', 'diffusion', 'splitting', 'energyGraph', 'upload', 'signatures']);
     ui.stages.markNextRunning();
+    showBuilding();
     const texts = next.documents.map(documentText);
     const built = await engine.build(texts, settings, (stage, fraction, ms, done) => {
       const row = ui.stages.stage(stage);
       if (done) {
         row.done(ms ?? 0);
         ui.stages.markNextRunning();
+        showBuilding();
       } else row.set(fraction, ms);
     });
     ui.stages.finish();
@@ -185,60 +232,100 @@ async function build(next: DemoCorpus): Promise<void> {
     showSummary(built, hooks.lastBuildMs);
     ui.storageStatus.textContent = 'Built in this tab. Save it to skip the build next time.';
     hooks.builds += 1;
-    hooks.state = 'ready';
-    ui.energyResults.replaceChildren();
-    ui.cosineResults.replaceChildren();
+    showMessage(errors, null);
   } catch (error) {
-    hooks.state = corpus ? 'ready' : 'error';
-    fail('Building the index failed', error);
+    if (corpus) describeCorpus(corpus);
+    fail(errors, 'Building the index failed', error);
   } finally {
     busy = false;
-    setReady(corpus !== null);
   }
+  if (corpus) becomeReady();
+  else hooks.state = 'error';
   if (queued) {
     const waiting = queued;
     queued = null;
-    await build(waiting);
+    await build(waiting.corpus, waiting.errors);
   }
 }
 
-async function runSearch(query: string): Promise<void> {
-  if (!corpus || !summary || busy || query.trim() === '') return;
-  const method = ui.method.value as SearchMethod;
+/** Searches the box's query now (after any search in flight); a newer request supersedes it. */
+function requestSearch(): Promise<void> {
+  typing.cancel();
+  return searches.run(runSearch).finally(() => {
+    hooks.searches.skipped = searches.skipped;
+  });
+}
+
+async function runSearch(isCurrent: () => boolean): Promise<void> {
+  let settings;
   try {
-    const settings = searchSettings(ui.controls);
-    // A small dropped corpus can hold fewer documents than k.
-    settings.k = Math.min(settings.k, corpus.documents.length);
-    const response = await engine.search(query, [method, 'cosine'], settings);
-    const [primary, cosine] = response.results;
-    const judged = corpus.examples?.find((example) => example.text === query.trim());
-    const relevantCount = (hits: Array<{ index: number }>): string =>
-      judged ? ` · ${hits.filter((h) => (judged.relevant[corpus!.documents[h.index].id] ?? 0) > 0).length}/${hits.length} relevant` : '';
-    const lambdaOf = (index: number): number => summary!.lambda[index];
-    const primaryIds = new Set(primary.hits.map((h) => h.index));
-    const cosineIds = new Set(cosine.hits.map((h) => h.index));
-    ui.energyTitle.textContent = METHOD_TITLES[method];
-    ui.energyLatency.textContent = `${formatMs(primary.searchMs + response.embedMs)} · query λ ${response.queryLambda.toFixed(3)}${relevantCount(primary.hits)}`;
-    ui.cosineLatency.textContent = `${formatMs(cosine.searchMs + response.embedMs)}${relevantCount(cosine.hits)}`;
-    renderHits(ui.energyResults, primary.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
-      scoreName: SCORE_NAMES[method],
-      otherIds: cosineIds,
-      relevance: judged?.relevant,
-    });
-    renderHits(ui.cosineResults, cosine.hits.map((h) => ({ ...h, lambda: lambdaOf(h.index) })), corpus.documents, query, {
-      scoreName: SCORE_NAMES.cosine,
-      otherIds: primaryIds,
-      relevance: judged?.relevant,
-    });
-    const ids = (hits: Array<{ index: number }>) =>
-      hits.map((h) => {
-        const document = corpus!.documents[h.index];
-        return { id: document.id, labels: document.labels ?? (document.label ? [document.label] : []) };
-      });
-    hooks.lastSearch = { query, method, ids: { [method]: ids(primary.hits), cosine: ids(cosine.hits) }, response };
+    settings = searchSettings(ui.controls, ui.k);
   } catch (error) {
-    fail('Search failed', error);
+    if (!(error instanceof FieldError)) throw error;
+    view.blocked(error.message);
+    return;
   }
+  if (!corpus || !summary || busy) return; // the build's end runs the query
+  const current = corpus;
+  const index = summary;
+  const query = ui.query.value.trim();
+  const method = methodInfo(ui.method.value)!;
+  const baseline = methodInfo(BASELINE_METHOD)!;
+  writeSearchUrl({ q: query, method: method.id, k: String(settings.k) });
+  if (query === '') {
+    showMessage(ui.searchError, null);
+    view.empty(current.documents.length);
+    return;
+  }
+  // A small dropped corpus can hold fewer documents than k.
+  settings.k = Math.min(settings.k, current.documents.length);
+  hooks.searches.sent += 1;
+  let response: SearchResponse;
+  try {
+    response = await engine.search(query, [method.id, baseline.id], settings);
+  } catch (error) {
+    if (!isCurrent()) return;
+    fail(ui.searchError, 'Search failed', error);
+    view.failed(query);
+    return;
+  }
+  if (!isCurrent()) {
+    hooks.searches.discarded += 1;
+    return;
+  }
+  showMessage(ui.searchError, null);
+  const [primary, cosine] = response.results;
+  const best = cosine.hits[0]?.score ?? 0;
+  const noMatch = !(best >= NO_MATCH_COSINE);
+  if (noMatch) {
+    const unknown = response.unknownWords.map((word) => `“${word}”`).join(', ');
+    const reason =
+      best === 0 && unknown
+        ? `none of its words (${unknown}) occur in the ${current.documents.length.toLocaleString()} documents`
+        : `the closest document has cosine ${best.toFixed(3)}, below the ${NO_MATCH_COSINE} we count as a match` +
+          (unknown ? ` (${unknown} occur in no document)` : '');
+    view.noMatch(query, reason);
+  } else {
+    const judged = current.examples?.find((example) => example.text === query);
+    view.showResults({
+      query,
+      primary: { method, hits: primary.hits, ms: primary.searchMs + response.embedMs },
+      baseline: { method: baseline, hits: cosine.hits, ms: cosine.searchMs + response.embedMs },
+      documents: current.documents,
+      labelNames: current.labelNames,
+      relevance: judged?.relevant,
+      lambda: index.lambda,
+      queryLambda: response.queryLambda,
+      settings,
+    });
+  }
+  hooks.searches.shown += 1;
+  const ids = (hits: Array<{ index: number }>) =>
+    hits.map((h) => {
+      const document = current.documents[h.index];
+      return { id: document.id, labels: documentLabels(document) };
+    });
+  hooks.lastSearch = { query, method: method.id, k: settings.k, noMatch, ids: { [method.id]: ids(primary.hits), [baseline.id]: ids(cosine.hits) }, response };
 }
 
 async function loadCorpusFiles(files: File[]): Promise<void> {
@@ -246,7 +333,7 @@ async function loadCorpusFiles(files: File[]): Promise<void> {
     const dropped = await corpusFromFiles(files);
     await build(dropped);
   } catch (error) {
-    fail('Reading your corpus failed', error);
+    fail(ui.corpusError, 'Reading your corpus failed', error);
   }
 }
 
@@ -254,13 +341,14 @@ async function loadCveCorpus(): Promise<void> {
   try {
     ui.stages.reset(['corpus']);
     ui.stages.markNextRunning();
+    showBuilding();
     const start = performance.now();
     const cve = await fetchCveCorpus();
     ui.stages.stage('corpus').done(performance.now() - start);
     await build(cve);
   } catch (error) {
-    hooks.state = 'error';
-    fail('Loading the CVE corpus failed', error);
+    if (!corpus) hooks.state = 'error';
+    fail(ui.corpusError, 'Loading the CVE corpus failed', error);
   }
 }
 
@@ -268,9 +356,9 @@ async function loadSaved(): Promise<boolean> {
   if (!store) return false;
   const saved = await readSavedIndex(store);
   if (!saved) return false;
-  hooks.state = 'building';
   ui.stages.reset(['load']);
   ui.stages.markNextRunning();
+  showBuilding();
   const start = performance.now();
   const loaded = await engine.load(saved.index, saved.embedder, buildSettings(ui.controls).backend, saved.corpus.documents.length);
   ui.stages.stage('load').done(performance.now() - start);
@@ -279,23 +367,22 @@ async function loadSaved(): Promise<boolean> {
   showSummary(loaded, performance.now() - start);
   ui.storageStatus.textContent = `Loaded the saved index from ${store.kind}: no rebuild.`;
   hooks.loads += 1;
-  hooks.saved = true;
-  hooks.state = 'ready';
-  setReady(true);
+  setSaved(true);
+  becomeReady();
   return true;
 }
 
 // --- wiring ---------------------------------------------------------------------------------
 
 let pageDocument: DemoDocument | undefined;
-setupTabs($<HTMLElement>('.tabs'), (panelId) => {
+setupTabs($<HTMLElement>('[role="tablist"]'), (panelId) => {
   if (panelId !== 'panel-optical') return;
   const shown = pageDocument;
   pageDocument = undefined;
   void import('./optical-tab').then((tab) => tab.openOpticalTab(corpus, shown));
 });
-// "page" on a hit: show that document in the optical tab.
-for (const list of [ui.energyResults, ui.cosineResults]) {
+// "Page image" on a hit: show that document in the optical tab.
+for (const list of view.lists) {
   list.addEventListener('click', (event) => {
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button.hit-page');
     if (!button || !corpus) return;
@@ -303,35 +390,67 @@ for (const list of [ui.energyResults, ui.cosineResults]) {
     $<HTMLButtonElement>('#tab-optical').click();
   });
 }
-renderSweep($<HTMLDivElement>('#sweep-figures'));
+renderSweep($<HTMLDivElement>('#sweep-figures'), $<HTMLSelectElement>('#sweep-set'), $<HTMLSelectElement>('#sweep-metric'));
+setupResultKeys({ query: ui.query, lists: view.lists, shownList: () => view.shownList(), showList: (which) => view.showList(which) });
+
+// The method selector comes from the method list; the address may name the method, the query and k.
+ui.method.replaceChildren(...comparedMethods().map((method) => new Option(method.label, method.id)));
+ui.method.value = DEFAULT_METHOD;
+const fromUrl = readSearchUrl();
+ui.query.value = fromUrl.q;
+if (fromUrl.k !== undefined) ui.k.value = fromUrl.k;
+if (fromUrl.method !== undefined) {
+  if (comparedMethods().some((method) => method.id === fromUrl.method)) ui.method.value = fromUrl.method;
+  else markField(ui.method, `The address names the method “${fromUrl.method}”, which this demo does not have; ${methodInfo(DEFAULT_METHOD)!.label.toLowerCase()} is used instead.`);
+}
+const showMethodHelp = (): void => {
+  const method = methodInfo(ui.method.value)!;
+  $<HTMLSpanElement>('#method-name').textContent = method.label.toLowerCase();
+  ui.methodHelp.textContent = method.help;
+};
+// The explanations are open where there is room for them and closed on a phone.
+const fitExplainers = (): void => {
+  for (const explainer of document.querySelectorAll<HTMLDetailsElement>('details.explainer')) explainer.open = !isPhoneLayout();
+};
+fitExplainers();
+onLayoutChange(fitExplainers);
+showMethodHelp();
 
 ui.searchForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void runSearch(ui.query.value);
+  void requestSearch();
 });
-const methodHelp = $<HTMLParagraphElement>('#method-help');
-const showMethodHelp = (): void => {
-  methodHelp.textContent = METHOD_HELP[ui.method.value as SearchMethod];
-};
-showMethodHelp();
+ui.query.addEventListener('input', () => typing.schedule());
+ui.k.addEventListener('input', () => typing.schedule());
 ui.method.addEventListener('change', () => {
+  markField(ui.method, null);
   showMethodHelp();
-  void runSearch(ui.query.value);
+  void requestSearch();
 });
 for (const button of ui.examples) {
   button.addEventListener('click', () => {
     ui.query.value = button.dataset.query!;
-    void runSearch(ui.query.value);
+    void requestSearch();
   });
 }
+// "/" anywhere outside a text field goes to the search box.
+const TEXT_ENTRY = 'textarea, [contenteditable="true"], input:is([type="text"], [type="search"], [type="url"], [type="email"], [type="number"], [type="password"], [type="tel"], :not([type]))';
+document.addEventListener('keydown', (event) => {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+  if ((event.target as HTMLElement).closest(TEXT_ENTRY)) return;
+  event.preventDefault();
+  if (ui.searchPanel.hidden) $<HTMLButtonElement>('#tab-search').click();
+  ui.query.focus();
+  ui.query.select();
+});
 ui.controls.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (corpus) void build(corpus);
+  if (corpus) void build(corpus, ui.rebuildError);
 });
 ui.controls.addEventListener('change', (event) => {
   // Search-time settings apply at once; diffusion settings wait for "Rebuild".
   const name = (event.target as HTMLInputElement).name;
-  if (!['eta', 'steps', 'topk'].includes(name) && ui.query.value) void runSearch(ui.query.value);
+  if (!['eta', 'steps', 'topk'].includes(name)) void requestSearch();
 });
 ui.corpusFiles.addEventListener('change', () => void loadCorpusFiles([...(ui.corpusFiles.files ?? [])]));
 ui.corpusFolder.addEventListener('change', () => void loadCorpusFiles([...(ui.corpusFolder.files ?? [])]));
@@ -360,22 +479,29 @@ ui.save.addEventListener('click', async () => {
     const manifest = await saveIndex(store, corpus, buildSettings(ui.controls), bytes.embedder, bytes.index);
     const total = manifest.bytes.corpus + manifest.bytes.embedder + manifest.bytes.index;
     ui.storageStatus.textContent = `Saved to ${store.kind} (${formatBytes(total)}). The next visit loads it without a rebuild.`;
-    hooks.saved = true;
+    showMessage(ui.storageError, null);
+    setSaved(true);
   } catch (error) {
-    fail('Saving failed', error);
+    fail(ui.storageError, 'Saving failed', error);
   } finally {
     ui.save.disabled = false;
-    ui.forget.disabled = false;
   }
 });
 ui.forget.addEventListener('click', async () => {
   if (!store) return;
-  await forgetSavedIndex(store);
-  hooks.saved = false;
-  ui.storageStatus.textContent = `The saved index was removed from ${store.kind}.`;
+  try {
+    await forgetSavedIndex(store);
+    showMessage(ui.storageError, null);
+    setSaved(false);
+    ui.storageStatus.textContent = `The saved index was removed from ${store.kind}; the next visit builds the index again.`;
+    ui.save.focus();
+  } catch (error) {
+    fail(ui.storageError, 'Forgetting the saved index failed', error);
+  }
 });
 
 async function start(): Promise<void> {
+  showBuilding();
   const gpu = await engine.probe();
   hooks.gpu = gpu;
   showGpu(gpu);
@@ -383,13 +509,14 @@ async function start(): Promise<void> {
     // ?storage=indexeddb tries the IndexedDB path that browsers without OPFS take.
     store = await openBlobStore({ preferIndexedDb: new URLSearchParams(location.search).get('storage') === 'indexeddb' });
     hooks.storage = store.kind;
+    setSaved(await hasSavedIndex(store));
   } catch (error) {
-    ui.storageStatus.textContent = `This browser cannot store the index (${(error as Error).message}); it is rebuilt on every visit.`;
+    ui.storageStatus.textContent = `This browser cannot store the index (${errorMessage(error)}); it is rebuilt on every visit.`;
   }
   try {
     if (await loadSaved()) return;
   } catch (error) {
-    ui.storageStatus.textContent = `The saved index could not be loaded (${(error as Error).message}); building a new one.`;
+    ui.storageStatus.textContent = `The saved index could not be loaded (${errorMessage(error)}); building a new one. “Forget saved index” removes it.`;
   }
   await loadCveCorpus();
 }

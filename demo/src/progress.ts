@@ -88,6 +88,14 @@ export class StageList {
     }
   }
 
+  /** How far the build is: stages done, stages in all, and the label of the one running. */
+  summary(): { done: number; total: number; running: string | null } {
+    const rows = [...this.rows.entries()];
+    const done = rows.filter(([, row]) => row.item.dataset.done === 'true').length;
+    const running = rows.find(([, row]) => row.item.dataset.done !== 'true');
+    return { done, total: rows.length, running: running ? stageLabel(running[0]) : null };
+  }
+
   /** Stages the build skipped (e.g. no splitting) show as not run. */
   finish(): void {
     for (const row of this.rows.values()) {

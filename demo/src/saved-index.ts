@@ -62,6 +62,12 @@ export async function readSavedIndex(store: BlobStore): Promise<SavedIndex | nul
   return { manifest, corpus, embedder, index };
 }
 
+/** Whether anything is saved (even a save that can no longer be loaded: it can still be forgotten). */
+export async function hasSavedIndex(store: BlobStore): Promise<boolean> {
+  const names = Object.values(FILES);
+  return (await Promise.all(names.map((name) => store.read(name)))).some((bytes) => bytes !== null);
+}
+
 export async function forgetSavedIndex(store: BlobStore): Promise<void> {
   await store.remove(FILES.manifest);
   await Promise.all([store.remove(FILES.corpus), store.remove(FILES.embedder), store.remove(FILES.index)]);

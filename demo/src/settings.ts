@@ -1,42 +1,49 @@
-/** The parameter form: build settings (need a rebuild) and search settings (apply at once). */
+/** The demo's controls: diffusion settings (apply on a rebuild) and search settings (apply at once). */
 import type { BuildSettings, SearchSettings } from './engine-protocol';
+import { FieldError, markField } from './field-errors';
 
-/** Reads a number input, reporting an out-of-range value on the field itself. */
-function numberField(form: HTMLFormElement, name: string): number {
-  const input = form.elements.namedItem(name) as HTMLInputElement;
+/** A number input's value, or a FieldError shown beside it when it is out of its range. */
+export function numberInput(input: HTMLInputElement, label = input.name): number {
   const value = Number(input.value);
   const min = Number(input.min);
   const max = Number(input.max);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    input.setCustomValidity(`${name} must be between ${min} and ${max}`);
-    input.reportValidity();
-    throw new RangeError(`${name} must be between ${min} and ${max}, got '${input.value}'`);
+  const integer = input.step === '1';
+  if (input.value.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const message = `${label} must be ${integer ? 'a whole number ' : ''}between ${min} and ${max}`;
+    markField(input, message);
+    throw new FieldError(input, message);
   }
-  input.setCustomValidity('');
+  markField(input, null);
   return value;
+}
+
+function field(form: HTMLFormElement, name: string): number {
+  const input = form.elements.namedItem(name) as HTMLInputElement;
+  return numberInput(input, input.dataset.label ?? name);
 }
 
 export function buildSettings(form: HTMLFormElement): BuildSettings {
   const forceCpu = new URLSearchParams(location.search).get('backend') === 'cpu';
   return {
     dims: 128,
-    eta: numberField(form, 'eta'),
-    steps: Math.round(numberField(form, 'steps')),
-    topk: Math.round(numberField(form, 'topk')),
+    eta: field(form, 'eta'),
+    steps: field(form, 'steps'),
+    topk: field(form, 'topk'),
     seed: 42,
     backend: forceCpu ? 'cpu' : 'auto',
   };
 }
 
-export function searchSettings(form: HTMLFormElement): SearchSettings {
+/** k comes from the search form (it is part of the shareable address), the rest from the parameters. */
+export function searchSettings(form: HTMLFormElement, k: HTMLInputElement): SearchSettings {
   return {
-    k: Math.round(numberField(form, 'k')),
-    alpha: numberField(form, 'alpha'),
-    candidates: Math.round(numberField(form, 'candidates')),
+    k: numberInput(k, 'results k'),
+    alpha: field(form, 'alpha'),
+    candidates: field(form, 'candidates'),
     weights: {
-      lambda: numberField(form, 'wLambda'),
-      dispersion: numberField(form, 'wDispersion'),
-      dirichlet: numberField(form, 'wDirichlet'),
+      lambda: field(form, 'wLambda'),
+      dispersion: field(form, 'wDispersion'),
+      dirichlet: field(form, 'wDirichlet'),
     },
   };
 }
