@@ -7,6 +7,9 @@
 import {
   DOWNSAMPLE_RATIO,
   PATCH_SIZE,
+  RESOLUTION_MODES,
+  RESOLUTION_MODE_NAMES,
+  tokenGridSide,
   compressionReport,
   createBrowserCanvasFactory,
   renderTextPages,
@@ -122,6 +125,18 @@ async function encode(): Promise<void> {
   }
 }
 
+/** The mode select, from the one resolution-mode table: side and token count of each view. */
+function fillModeSelect(select: HTMLSelectElement, selected: ResolutionModeName): void {
+  for (const name of RESOLUTION_MODE_NAMES) {
+    const mode = RESOLUTION_MODES[name];
+    const title = name[0].toUpperCase() + name.slice(1);
+    const side = (size: number) => `${size}×${size}`;
+    const tokens = (size: number) => tokenGridSide(size) ** 2;
+    const label = mode.crop ? `${title} (${mode.imageSize} crops + ${mode.baseSize} view)` : `${title} (${side(mode.baseSize)}, ${tokens(mode.baseSize)} tokens)`;
+    select.add(new Option(label, name, false, name === selected));
+  }
+}
+
 /** Called when the tab opens; shows `document` (a search hit), or the first document of the corpus. */
 export function openOpticalTab(corpus: DemoCorpus | null, shown?: DemoDocument): void {
   const textArea = $<HTMLTextAreaElement>('#optical-text');
@@ -131,6 +146,7 @@ export function openOpticalTab(corpus: DemoCorpus | null, shown?: DemoDocument):
     return;
   }
   initialised = true;
+  fillModeSelect($<HTMLSelectElement>('#optical-mode'), 'small');
   const first = corpus?.documents[0];
   if (!shown) textArea.value = first ? `${first.id}: ${documentText(first)}` : SAMPLE_TEXT;
   $<HTMLFormElement>('#optical-form').addEventListener('submit', (event) => {
