@@ -1,7 +1,6 @@
 /** Dawn's WebGPU for Node (`#dawn` under the `node` condition: see environment.ts). */
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { create, globals } from 'webgpu';
 
 export async function createDawnGpu(flags: string[] = []): Promise<GPU> {
   if (!process.env.XDG_RUNTIME_DIR) {
@@ -10,6 +9,9 @@ export async function createDawnGpu(flags: string[] = []): Promise<GPU> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     process.env.XDG_RUNTIME_DIR = dir;
   }
+  // Loaded once the runtime dir is set, and only when a device is asked for: a one-file bundle
+  // of a Node program (bench bundle) still starts where `webgpu` is missing.
+  const { create, globals } = await import('webgpu');
   // Dawn's enums/classes (GPUBufferUsage, GPUMapMode, ...) must be global for WebGPU code.
   for (const [name, value] of Object.entries(globals as Record<string, unknown>)) {
     if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;
