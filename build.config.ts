@@ -54,7 +54,7 @@ export function emitDeclarations(packageDir: string): number {
     .filter((name) => name.startsWith('@opticspace/'))
     .filter((name) => !existsSync(join(WORKSPACE_ROOT, 'packages', name.slice('@opticspace/'.length), 'dist/index.d.ts')));
   if (unbuilt.length > 0) {
-    throw new Error(`${manifest.name} needs the declarations of ${unbuilt.join(', ')}: build them first (pnpm -r build builds in dependency order)`);
+    throw new Error(`${manifest.name} needs the declarations of ${unbuilt.join(', ')}: build them first (pnpm build builds in dependency order)`);
   }
   const sourceDir = join(packageDir, 'src');
   const outDir = join(packageDir, 'dist');
