@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'vite';
 import { ARTIFACTS_DIR, launchChromium, screenshot, watchConsole } from './browser';
 import { serveStatic, type StaticSite } from './static-server';
 import { packPublishedPackages, tarballProblems, type Tarball } from '../scripts/release-check/tarballs';
@@ -126,7 +127,7 @@ describe('the packages as npm users get them', () => {
     }
   });
 
-  it(`vite-app (${CONSUMERS['vite-app'].setup}): bundles without Node code or unused encoder code, and runs in Chromium`, async () => {
+  it(`vite-app (${CONSUMERS['vite-app'].setup}): bundles without Node code or unused encoder code; the build and the dev server run in Chromium`, async () => {
     setUp('vite-app');
     const files = expectBrowserSafe('vite-app', 'dist');
     const bundle = files.map((file) => readFileSync(file, 'utf8')).join('\n');
@@ -152,6 +153,20 @@ describe('the packages as npm users get them', () => {
     } finally {
       await page.close();
       await site.close();
+    }
+    // `npx vite` too: the dev server pre-bundles the packages (with the browser conditions).
+    const server = await createServer({ root: consumers['vite-app'], configFile: join(consumers['vite-app'], 'vite.config.ts'), logLevel: 'warn', server: { port: 0, host: '127.0.0.1', watch: null, hmr: false } });
+    await server.listen();
+    const devPage = await browser.newPage();
+    const devErrors = watchConsole(devPage);
+    try {
+      await devPage.goto(server.resolvedUrls!.local[0]);
+      const dev = await waitForExample<{ backend: string; words: string[] }>(devPage);
+      expect([dev.backend, dev.words[0]]).toEqual(['webgpu', 'energy']);
+      expect(devErrors).toEqual([]);
+    } finally {
+      await devPage.close();
+      await server.close();
     }
   });
 
