@@ -4,26 +4,12 @@ export function isNode(): boolean {
 }
 
 /**
- * Loads Dawn's WebGPU for Node. The module name is held in a variable so browser bundlers
- * never try to resolve the native `webgpu` package.
+ * Loads Dawn's WebGPU for Node. `#dawn` is a subpath import (package.json `imports`): under the
+ * `node` condition it is platform/dawn.node.ts, elsewhere a stub, so browser bundles never see
+ * `webgpu` nor a Node built-in. The import is dynamic so that `webgpu`, an optional peer, is only
+ * needed once a Node program asks for a device.
  */
 export async function createNodeGpu(flags: string[] = []): Promise<GPU> {
-  if (!process.env.XDG_RUNTIME_DIR) {
-    // Mesa's Vulkan loader warns (and on some setups fails) without a runtime dir.
-    const { mkdirSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = `${tmpdir()}/opticspace-xdg-${process.getuid?.() ?? 0}`;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    process.env.XDG_RUNTIME_DIR = dir;
-  }
-  const moduleName = 'webgpu';
-  const dawn = (await import(/* @vite-ignore */ moduleName)) as {
-    create: (flags: string[]) => GPU;
-    globals: Record<string, unknown>;
-  };
-  // Dawn's enums/classes (GPUBufferUsage, GPUMapMode, ...) must be global for WebGPU code.
-  for (const [name, value] of Object.entries(dawn.globals)) {
-    if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;
-  }
-  return dawn.create(flags);
+  const { createDawnGpu } = await import('#dawn');
+  return createDawnGpu(flags);
 }

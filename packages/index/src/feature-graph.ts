@@ -188,7 +188,7 @@ export async function buildFeatureGraph(
 }
 
 /** y = L x for one signal x over the features (CSR product, f64 accumulation). */
-export function applyLaplacian(graph: FeatureGraph, signal: ArrayLike<number>, out = new Float32Array(graph.features)): Float32Array {
+export function applyLaplacian(graph: FeatureGraph, signal: ArrayLike<number>, out: Float32Array = new Float32Array(graph.features)): Float32Array {
   for (let a = 0; a < graph.features; a++) {
     let sum = 0;
     for (let i = graph.rowPointer[a]; i < graph.rowPointer[a + 1]; i++) sum += graph.values[i] * signal[graph.columnIndex[i]];

@@ -1,14 +1,13 @@
 /**
- * opticspace: one import for the WebGPU runtime (@opticspace/gpu), the energy search index
- * (@opticspace/index) and the DeepSeek-OCR DeepEncoder (@opticspace/encoder).
+ * opticspace: one import for the WebGPU runtime (@opticspace/gpu) and the energy search index
+ * (@opticspace/index), re-exported flat:
  *
- *   import { getDevice, EnergyIndex, encoder } from 'opticspace';
+ *   import { getDevice, EnergyIndex } from 'opticspace';
  *
- * The runtime and the index are re-exported flat. The encoder comes as the `encoder`
- * namespace because its TypeScript reference ops (add, gelu, layerNorm, ...) share names with
- * the runtime's kernels. Every package is side-effect free, so bundlers keep only what an app
- * uses.
+ * The DeepSeek-OCR DeepEncoder is its own entry point, `opticspace/encoder`, so that an app
+ * loaded without a bundler (an import map) fetches none of its ~40 modules unless it asks for
+ * them; its TypeScript reference ops (add, gelu, layerNorm, ...) also share names with the
+ * runtime's kernels. Each package alone: `opticspace/gpu`, `opticspace/index`, `opticspace/encoder`.
  */
 export * from '@opticspace/gpu';
 export * from '@opticspace/index';
-export * as encoder from '@opticspace/encoder';

@@ -46,12 +46,18 @@ describe('declaration files get ESM extensions (node16/nodenext resolution)', ()
 });
 
 describe('opticspace umbrella', () => {
-  it('re-exports the runtime and the index flat, and the encoder as a namespace', () => {
+  it('re-exports the runtime and the index flat; the encoder only from opticspace/encoder', async () => {
     expect(typeof opticspace.getDevice).toBe('function');
     expect(typeof opticspace.Tensor).toBe('function');
     expect(typeof opticspace.EnergyIndex.build).toBe('function');
-    expect(typeof opticspace.encoder.openDeepEncoder).toBe('function');
-    // The encoder's TS reference ops stay in its namespace instead of shadowing the runtime's.
-    expect(Object.keys(opticspace.encoder).length).toBeGreaterThan(10);
+    expect('openDeepEncoder' in opticspace).toBe(false);
+    expect('encoder' in opticspace).toBe(false);
+    const encoder = await import('../src/subpaths/encoder');
+    expect(typeof encoder.openDeepEncoder).toBe('function');
+    expect(Object.keys(encoder).length).toBeGreaterThan(10);
+    const gpu = await import('../src/subpaths/gpu');
+    const index = await import('../src/subpaths/index');
+    expect(gpu.Tensor).toBe(opticspace.Tensor);
+    expect(index.EnergyIndex).toBe(opticspace.EnergyIndex);
   });
 });

@@ -12,9 +12,9 @@ export class FileWeightSource implements WeightSource {
   ) {}
 
   static async open(path: string): Promise<FileWeightSource> {
-    // Module name held in a variable so browser bundlers never try to resolve it.
-    const moduleName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ moduleName)) as typeof import('node:fs/promises');
+    // `#node-fs` is Node's fs/promises in Node and a stub elsewhere (package.json `imports`), so
+    // browser bundles never see a Node built-in.
+    const fs = await import('#node-fs');
     let handle: FileHandle | undefined;
     try {
       handle = await fs.open(path, 'r');

@@ -1,0 +1,2 @@
+/** `opticspace/encoder`: everything @opticspace/encoder exports. */
+export * from '@opticspace/encoder';

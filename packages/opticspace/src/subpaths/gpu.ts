@@ -1,0 +1,2 @@
+/** `opticspace/gpu`: everything @opticspace/gpu exports. */
+export * from '@opticspace/gpu';

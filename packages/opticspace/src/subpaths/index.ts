@@ -1,0 +1,2 @@
+/** `opticspace/index`: everything @opticspace/index exports. */
+export * from '@opticspace/index';
