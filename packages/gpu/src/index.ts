@@ -1,6 +1,6 @@
 export * from './errors';
 export { getDevice, createDevice, releaseDevice, resolveFloatStorage, GpuContext } from './device';
-export type { AdapterDescription, GpuFeatures, GetDeviceOptions } from './device';
+export type { AdapterDescription, GpuFeatures, GetDeviceOptions, CappedLimit } from './device';
 export { Tensor, elementCount, shapeToString, readBuffer, BYTES_PER_ELEMENT } from './tensor';
 export type { DType, TensorData } from './tensor';
 export { CommandBatch } from './batch';

@@ -7,8 +7,8 @@ export * from './params';
 export type { Matrix, VectorInput } from './matrix';
 export { toMatrix, quantile, median, multiply } from './matrix';
 export { projectedDimension, projectionMatrix } from './projection';
-export { kmeans, defaultClusterCount, assignNearestReference, referenceLloyd, kmeansPlusPlus, updateCentroids, groupByLabel } from './kmeans';
-export type { LloydEngine, CreateLloydEngine } from './kmeans';
+export { kmeans, defaultClusterCount, assignNearestReference, referenceKMeans, kmeansPlusPlus, kmeansPlusPlusRows, seedDraws, updateCentroids } from './kmeans';
+export type { KMeansProblem, KMeansRun, RunKMeans, SeedDraws } from './kmeans';
 export { compressCentroids } from './optical-compression';
 export { buildFeatureGraph, graphFromCosines, graphFromNeighbours, neighboursFromCosines, profileNeighboursReference, profilePairCosine, nearestFeatures, laplacianFromEdges, profileCosinesReference, applyLaplacian, edgeWeight } from './feature-graph';
 export type { FeatureGraph, ProfileNeighbours, FindProfileNeighbours } from './feature-graph';
@@ -23,10 +23,24 @@ export type { ScoreMode, ScoreWeights, PreparedQueries, ItemStore, TopK } from '
 export { encodeIndex, decodeIndex, crc32, FORMAT_VERSION, MAGIC } from './format';
 export type { SaveTarget, LoadSource } from './storage';
 export { CpuBackend } from './cpu/cpu-backend';
-export { GpuBackend, rowBlocks } from './gpu/gpu-backend';
+export { GpuBackend } from './gpu/gpu-backend';
+export { rowBlocks, blocksFor, bufferLimit } from './gpu/blocks';
 export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';
-export { kmeansAssignProgram, kmeansUpdateProgram, squaredNormsProgram, squaredRowNorms, kmeansAssign, gpuLloyd } from './gpu/kmeans-assign';
-export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from './gpu/row-energies';
-export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
+export {
+  gpuKMeans,
+  gpuKMeansSeeds,
+  kmeansSeedDistancesProgram,
+  kmeansSeedPickProgram,
+  kmeansSeedTakeProgram,
+  kmeansAssignProgram,
+  kmeansIterationProgram,
+  kmeansUpdateProgram,
+  squaredNormsProgram,
+  squaredRowNorms,
+} from './gpu/kmeans';
+export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, rowEnergiesOfBlocks, uploadEdges } from './gpu/row-energies';
+export { scoreProgram, packStats, productRows, stackQueries } from './gpu/score';
+export { productsProgram, productsKernelFor } from './gpu/products';
+export type { ProductsKernel } from './gpu/products';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';

@@ -1,0 +1,241 @@
+/**
+ * Items resident on the GPU for search: row blocks of vectors [rows, F'] with their statistics
+ * (lambda, dispersion, xT L x, norm as vec4). A search batch is one submit and one readback:
+ * per block, the product [Q; L Q] @ X^T (or Q @ X^T; products.ts), the rank keys (score.ts) and
+ * a top-k; with several blocks their k-best lists are gathered and merged; the [B, k] indices and
+ * keys land in one mappable buffer. The buffers of a batch shape (queries, product rows, k) are
+ * kept across calls (a few shapes, least recently used dropped).
+ */
+import gatherSource from '@shaders/index/gather-candidates.wgsl?raw';
+import {
+  CommandBatch,
+  LimitExceededError,
+  Tensor,
+  decodeTopKKeys,
+  flatDispatch,
+  mergeTopKPlan,
+  selectTopKPlan,
+  shaderSource,
+  type ComputeProgram,
+  type GpuContext,
+  type TopKPlan,
+} from '@opticspace/gpu';
+import type { ItemSignatureValues, ResidentItems } from '../backend';
+import type { FeatureGraph } from '../feature-graph';
+import type { Matrix } from '../matrix';
+import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
+import { blocksFor, sliceRows, type RowBlock } from './blocks';
+import { productsProgram } from './products';
+import { Readback } from './readback';
+import { rowEnergiesOfBlocks, uploadEdges } from './row-energies';
+import { packStats, productRows, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
+
+/** Batch shapes whose buffers are kept. */
+const KEPT_WORKSPACES = 4;
+/** Rank keys of one submit, over all blocks: bounds a batch's memory (256 MiB). */
+const MAX_BATCH_KEYS = 64 * 2 ** 20;
+
+interface ItemBlock extends RowBlock {
+  vectors: Tensor;
+  /** [rows, 4] (lambda, dispersion, quadratic, norm), after setSignatures. */
+  stats: Tensor | null;
+}
+
+export class GpuItems implements ResidentItems {
+  private readonly blocks: ItemBlock[];
+  private readonly count: number;
+  private readonly features: number;
+  private readonly workspaces = new Map<string, SearchWorkspace>();
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: GpuContext,
+    vectors: Matrix,
+    private readonly limit: number,
+  ) {
+    this.count = vectors.rows;
+    this.features = vectors.columns;
+    this.blocks = [];
+    try {
+      // Per item: its vector, and its vec4 of statistics.
+      for (const block of blocksFor(vectors.rows, limit, 4 * Math.max(vectors.columns, 4))) {
+        this.blocks.push({ ...block, vectors: Tensor.from(ctx, sliceRows(vectors, block).data, [block.rows, vectors.columns]), stats: null });
+      }
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  /** Bytes of the resident vectors and statistics. */
+  get residentBytes(): number {
+    return this.blocks.reduce((sum, block) => sum + block.vectors.byteLength + (block.stats?.byteLength ?? 0), 0);
+  }
+
+  async energies(graph: FeatureGraph) {
+    const edges = uploadEdges(this.ctx, graph);
+    try {
+      return await rowEnergiesOfBlocks(this.ctx, this.blocks.map((block) => ({ start: block.start, values: block.vectors })), edges);
+    } finally {
+      edges.dispose();
+    }
+  }
+
+  setSignatures(values: ItemSignatureValues): void {
+    const packed = packStats(values.lambda, values.dispersion, values.quadratic, values.norm);
+    for (const block of this.blocks) {
+      block.stats?.dispose();
+      block.stats = Tensor.from(this.ctx, packed.subarray(block.start * 4, (block.start + block.rows) * 4), [block.rows, 4]);
+    }
+  }
+
+  async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK> {
+    if (this.blocks.some((block) => !block.stats)) throw new Error('scoreTopK before setSignatures');
+    const count = queries.vectors.rows;
+    const indices = new Uint32Array(count * k);
+    const keys = new Float32Array(count * k);
+    const batch = this.batchSize(mode, k, count);
+    for (let start = 0; start < count; start += batch) {
+      const part = sliceQueries(queries, start, Math.min(count, start + batch));
+      // One batch at a time: the workspaces are shared by every call.
+      const run = this.pending.then(() => this.scoreBatch(part, mode, weights, k));
+      this.pending = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      const top = await run;
+      indices.set(top.indices, start * k);
+      keys.set(top.keys, start * k);
+    }
+    return { queries: count, k, indices, keys };
+  }
+
+  /** Queries per submit: every buffer of the batch within the limit, and MAX_BATCH_KEYS rank keys. */
+  private batchSize(mode: ScoreMode, k: number, count: number): number {
+    const floats = this.limit / 4;
+    const largestBlock = Math.max(...this.blocks.map((block) => block.rows));
+    const candidates = this.blocks.length > 1 ? this.blocks.reduce((sum, block) => sum + Math.min(k, block.rows), 0) : 0;
+    const rowsPerQuery = productRows(mode, 1);
+    const batch = Math.min(
+      count,
+      Math.floor(floats / (rowsPerQuery * largestBlock)),
+      Math.floor(floats / (rowsPerQuery * this.features)),
+      candidates ? Math.floor(floats / candidates) : Infinity,
+      Math.floor(MAX_BATCH_KEYS / this.count),
+    );
+    if (batch < 1) throw new LimitExceededError('A search of one query', 4 * Math.max(candidates, rowsPerQuery * largestBlock), this.limit, '(bytes per buffer) Use a smaller k.');
+    return batch;
+  }
+
+  private async scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<{ indices: Uint32Array; keys: Float32Array }> {
+    const rows = part.vectors.rows;
+    const workspace = this.workspace(rows, productRows(mode, rows), k);
+    // Energy needs [Q; L Q] @ X^T; cosine and lambdaAware only Q @ X^T (half the work).
+    workspace.stacked.write(stackQueries(part, usesLaplacianProducts(mode)));
+    workspace.queryStats.write(packStats(part.lambda, part.dispersion, part.quadratic, part.norm));
+    const batch = new CommandBatch(this.ctx);
+    workspace.blocks.forEach(({ products, keys, plan }, b) => {
+      const block = this.blocks[b];
+      batch.dispatch(productsProgram(this.ctx, workspace.stacked, block.vectors, products));
+      batch.dispatch(scoreProgram(products, block.stats!, workspace.queryStats, keys, mode, weights));
+      for (const program of plan.programs) batch.dispatch(program);
+    });
+    for (const program of workspace.merging) batch.dispatch(program);
+    const bytes = rows * k * 4;
+    workspace.readback.record(batch, [
+      { tensor: workspace.result.indices, bytes },
+      { tensor: workspace.result.keys, bytes },
+    ]);
+    await batch.submit();
+    const [indexBytes, keyBytes] = await workspace.readback.read();
+    return { indices: new Uint32Array(indexBytes), keys: decodeTopKKeys(new Uint32Array(keyBytes), true) };
+  }
+
+  /** The buffers of a batch shape, made on first use and kept (least recently used dropped). */
+  private workspace(queries: number, productRows: number, k: number): SearchWorkspace {
+    const key = `${queries}:${productRows}:${k}`;
+    let workspace = this.workspaces.get(key);
+    if (workspace) {
+      this.workspaces.delete(key);
+    } else {
+      workspace = new SearchWorkspace(this.ctx, this.blocks, this.features, queries, productRows, k);
+      if (this.workspaces.size >= KEPT_WORKSPACES) {
+        const [oldest, dropped] = this.workspaces.entries().next().value!;
+        dropped.dispose();
+        this.workspaces.delete(oldest);
+      }
+    }
+    this.workspaces.set(key, workspace);
+    return workspace;
+  }
+
+  dispose(): void {
+    for (const workspace of this.workspaces.values()) workspace.dispose();
+    this.workspaces.clear();
+    for (const block of this.blocks) {
+      block.vectors.dispose();
+      block.stats?.dispose();
+      block.stats = null;
+    }
+  }
+}
+
+/** Candidate columns [offset, offset + width) of one block's k-best lists (keys, block-local indices) with the block's first item. */
+function gatherCandidatesProgram(plan: TopKPlan, candidateKeys: Tensor, candidateIndices: Tensor, at: { offset: number; start: number }): ComputeProgram {
+  const [queries, columns] = candidateKeys.shape;
+  return {
+    name: 'index_gather_candidates',
+    source: shaderSource(gatherSource, { entry: 'flat' }),
+    bindings: [plan.keys, plan.indices, candidateKeys, candidateIndices],
+    uniforms: [{ u32: queries }, { u32: plan.k }, { u32: columns }, { u32: at.offset }, { u32: at.start }],
+    ...flatDispatch(candidateKeys.ctx, queries * plan.k, 64),
+  };
+}
+
+/** The buffers and fixed programs of one batch shape. */
+class SearchWorkspace {
+  readonly stacked: Tensor;
+  readonly queryStats: Tensor;
+  readonly blocks: Array<{ products: Tensor; keys: Tensor; plan: TopKPlan }> = [];
+  /** Gathers and the merge top-k (several blocks only). */
+  readonly merging: ComputeProgram[] = [];
+  result!: { keys: Tensor; indices: Tensor };
+  readonly readback: Readback;
+  private readonly owned: Array<{ dispose(): void }> = [];
+
+  constructor(ctx: GpuContext, items: ItemBlock[], features: number, queries: number, productRows: number, k: number) {
+    const own = <T extends { dispose(): void }>(value: T) => (this.owned.push(value), value);
+    this.readback = own(new Readback(ctx));
+    try {
+      this.stacked = own(Tensor.empty(ctx, [productRows, features]));
+      this.queryStats = own(Tensor.empty(ctx, [queries, 4]));
+      for (const block of items) {
+        const keys = own(Tensor.empty(ctx, [queries, block.rows]));
+        this.blocks.push({ products: own(Tensor.empty(ctx, [productRows, block.rows])), keys, plan: own(selectTopKPlan(ctx, keys, Math.min(k, block.rows), { largest: true })) });
+      }
+      if (items.length === 1) {
+        this.result = this.blocks[0].plan;
+        return;
+      }
+      const columns = this.blocks.reduce((sum, block) => sum + block.plan.k, 0);
+      const candidateKeys = own(Tensor.empty(ctx, [queries, columns], 'u32'));
+      const candidateIndices = own(Tensor.empty(ctx, [queries, columns], 'u32'));
+      let offset = 0;
+      this.blocks.forEach(({ plan }, b) => {
+        this.merging.push(gatherCandidatesProgram(plan, candidateKeys, candidateIndices, { offset, start: items[b].start }));
+        offset += plan.k;
+      });
+      const merge = own(mergeTopKPlan(ctx, candidateKeys, candidateIndices, k));
+      this.merging.push(...merge.programs);
+      this.result = merge;
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  dispose(): void {
+    for (const value of this.owned) value.dispose();
+    this.owned.length = 0;
+  }
+}
