@@ -147,6 +147,39 @@ describe('large corpora in row blocks (WebGPU)', () => {
   });
 });
 
+describe('every per-item buffer in row blocks: a device capped at 16 KiB per binding', () => {
+  // WebGPU never grants limits below its defaults, so the device applies the caps itself: every
+  // tensor (and the pool's buckets) must fit 16 KiB, or the build fails with LimitExceededError.
+  const capped = useGpu('index capped limits', { capLimits: { maxStorageBufferBindingSize: 16 * 1024, maxBufferSize: 4 * 2 ** 20 } });
+  const whole = useGpu('index whole limits');
+  const items = 1500;
+  const data = clusteredVectors(41, items, F, 12);
+  const many = rowsOf(clusteredVectors(42, 40, F, 12), F);
+
+  it('builds and searches like the unblocked device (128-row item blocks, 40 queries in several batches)', async () => {
+    expect(capped().limits.maxStorageBufferBindingSize).toBe(16 * 1024);
+    const options = { dimension: F, splitQuantile: 0.8, seed: 3 };
+    const blocked = await EnergyIndex.build(data, { ...options, backend: 'webgpu', gpu: capped() });
+    const reference = await EnergyIndex.build(data, { ...options, backend: 'webgpu', gpu: whole() });
+    expect(blocked.report.kmeansIterations).toBe(reference.report.kmeansIterations);
+    expect(blocked.report.edges).toEqual(reference.report.edges);
+    expectClose(blocked.itemSignatures().lambda, reference.itemSignatures().lambda, 1e-5, 1e-5, 'lambda');
+    expectClose(blocked.itemSignatures().quadratic, reference.itemSignatures().quadratic, 1e-4, 1e-5, 'xLx');
+    for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid'] as const) {
+      for (const k of [1, 10, 300]) {
+        const a = (await blocked.search(many, { k, method, weights })).flat();
+        const b = (await reference.search(many, { k, method, weights })).flat();
+        expect(a.map((hit) => hit.index)).toEqual(b.map((hit) => hit.index));
+        expectClose(Float32Array.from(a, (hit) => hit.score), Float32Array.from(b, (hit) => hit.score), 1e-5, 1e-5, `${method} k=${k} scores`);
+      }
+    }
+    // 1500 items of 32 floats in 16 KiB blocks, and their statistics, on the GPU.
+    expect(blocked.residentBytes).toBe(items * (F + 4) * 4);
+    blocked.dispose();
+    reference.dispose();
+  });
+});
+
 describe('k above the shared top-k limit (WebGPU select-top)', () => {
   const gpu = useGpu('index large k');
 

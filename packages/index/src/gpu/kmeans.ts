@@ -24,8 +24,8 @@ import { Readback } from './readback';
 
 /** Lloyd iterations per submit: the convergence test is read this often (queued iterations after it do nothing). */
 const ITERATIONS_PER_SUBMIT = 4;
-/** Seeding steps per submit: bounds one batch's commands and uniforms (no readback between). */
-const SEED_STEPS_PER_SUBMIT = 256;
+/** Seeding launches per submit: bounds one batch's commands and uniforms (no readback between). */
+const SEED_LAUNCHES_PER_SUBMIT = 768;
 /** Points per group sum of the seeding (the workgroup size of the seeding kernels). */
 const SEED_GROUP = 256;
 /** Feature chunks per workgroup of the update kernel. */
@@ -270,9 +270,11 @@ class KMeansEngine {
 
   /** k-means++: the k centres (and their norms) in `centres`, chosen on the GPU. */
   async seed(): Promise<void> {
-    for (let from = 0; from < this.k; from += SEED_STEPS_PER_SUBMIT) {
+    // Per centre: a distance update per block, the pick, a take per block.
+    const steps = Math.max(1, Math.floor(SEED_LAUNCHES_PER_SUBMIT / (2 * this.blocks.length + 1)));
+    for (let from = 0; from < this.k; from += steps) {
       const batch = new CommandBatch(this.ctx);
-      for (let step = from; step < Math.min(this.k, from + SEED_STEPS_PER_SUBMIT); step++) {
+      for (let step = from; step < Math.min(this.k, from + steps); step++) {
         if (step > 0) {
           for (const block of this.blocks) {
             batch.dispatch(kmeansSeedDistancesProgram(block.points, this.centres, block.nearest, this.partials, { centre: step - 1, partialOffset: block.groupOffset, first: step === 1 }));
