@@ -44,3 +44,4 @@ export { scoreProgram, packStats, productRows, stackQueries } from './gpu/score'
 export { productsProgram, productsKernelFor } from './gpu/products';
 export type { ProductsKernel } from './gpu/products';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
+export { registerIndexKernelChecks, indexKernelChecks } from './selfcheck';

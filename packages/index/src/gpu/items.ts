@@ -1,29 +1,17 @@
 /**
  * Items resident on the GPU for search: row blocks of vectors [rows, F'] with their statistics
  * (lambda, dispersion, xT L x, norm as vec4). A search batch is one submit and one readback:
- * per block, the product [Q; L Q] @ X^T (or Q @ X^T; products.ts), the rank keys (score.ts) and
- * a top-k; with several blocks their k-best lists are gathered and merged; the [B, k] indices and
- * keys land in one mappable buffer. The buffers of a batch shape (queries, product rows, k) are
+ * per block, the product [Q; L Q] @ X^T (or Q @ X^T; products.ts) and the rank keys (score.ts),
+ * then the top-k over the blocks (blocked-top-k.ts); the [B, k] indices and keys land in one
+ * mappable buffer. The buffers of a batch shape (queries, product rows, k) are
  * kept across calls (a few shapes, least recently used dropped).
  */
-import gatherSource from '@shaders/index/gather-candidates.wgsl?raw';
-import {
-  CommandBatch,
-  LimitExceededError,
-  Tensor,
-  decodeTopKKeys,
-  flatDispatch,
-  mergeTopKPlan,
-  selectTopKPlan,
-  shaderSource,
-  type ComputeProgram,
-  type GpuContext,
-  type TopKPlan,
-} from '@opticspace/gpu';
+import { CommandBatch, LimitExceededError, Tensor, decodeTopKKeys, type GpuContext } from '@opticspace/gpu';
 import type { ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
 import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
+import { BlockedTopK } from './blocked-top-k';
 import { blocksFor, sliceRows, type RowBlock } from './blocks';
 import { productsProgram } from './products';
 import { Readback } from './readback';
@@ -114,7 +102,7 @@ export class GpuItems implements ResidentItems {
   private batchSize(mode: ScoreMode, k: number, count: number): number {
     const floats = this.limit / 4;
     const largestBlock = Math.max(...this.blocks.map((block) => block.rows));
-    const candidates = this.blocks.length > 1 ? this.blocks.reduce((sum, block) => sum + Math.min(k, block.rows), 0) : 0;
+    const candidates = BlockedTopK.candidates(this.blocks.map((block) => block.rows), k);
     const rowsPerQuery = productRows(mode, 1);
     const batch = Math.min(
       count,
@@ -134,17 +122,16 @@ export class GpuItems implements ResidentItems {
     workspace.stacked.write(stackQueries(part, usesLaplacianProducts(mode)));
     workspace.queryStats.write(packStats(part.lambda, part.dispersion, part.quadratic, part.norm));
     const batch = new CommandBatch(this.ctx);
-    workspace.blocks.forEach(({ products, keys, plan }, b) => {
+    workspace.blocks.forEach(({ products, keys }, b) => {
       const block = this.blocks[b];
       batch.dispatch(productsProgram(this.ctx, workspace.stacked, block.vectors, products));
       batch.dispatch(scoreProgram(products, block.stats!, workspace.queryStats, keys, mode, weights));
-      for (const program of plan.programs) batch.dispatch(program);
     });
-    for (const program of workspace.merging) batch.dispatch(program);
+    for (const program of workspace.topK.programs) batch.dispatch(program);
     const bytes = rows * k * 4;
     workspace.readback.record(batch, [
-      { tensor: workspace.result.indices, bytes },
-      { tensor: workspace.result.keys, bytes },
+      { tensor: workspace.topK.result.indices, bytes },
+      { tensor: workspace.topK.result.keys, bytes },
     ]);
     await batch.submit();
     const [indexBytes, keyBytes] = await workspace.readback.read();
@@ -180,26 +167,12 @@ export class GpuItems implements ResidentItems {
   }
 }
 
-/** Candidate columns [offset, offset + width) of one block's k-best lists (keys, block-local indices) with the block's first item. */
-function gatherCandidatesProgram(plan: TopKPlan, candidateKeys: Tensor, candidateIndices: Tensor, at: { offset: number; start: number }): ComputeProgram {
-  const [queries, columns] = candidateKeys.shape;
-  return {
-    name: 'index_gather_candidates',
-    source: shaderSource(gatherSource, { entry: 'flat' }),
-    bindings: [plan.keys, plan.indices, candidateKeys, candidateIndices],
-    uniforms: [{ u32: queries }, { u32: plan.k }, { u32: columns }, { u32: at.offset }, { u32: at.start }],
-    ...flatDispatch(candidateKeys.ctx, queries * plan.k, 64),
-  };
-}
-
 /** The buffers and fixed programs of one batch shape. */
 class SearchWorkspace {
   readonly stacked: Tensor;
   readonly queryStats: Tensor;
-  readonly blocks: Array<{ products: Tensor; keys: Tensor; plan: TopKPlan }> = [];
-  /** Gathers and the merge top-k (several blocks only). */
-  readonly merging: ComputeProgram[] = [];
-  result!: { keys: Tensor; indices: Tensor };
+  readonly blocks: Array<{ products: Tensor; keys: Tensor }> = [];
+  readonly topK: BlockedTopK;
   readonly readback: Readback;
   private readonly owned: Array<{ dispose(): void }> = [];
 
@@ -209,25 +182,8 @@ class SearchWorkspace {
     try {
       this.stacked = own(Tensor.empty(ctx, [productRows, features]));
       this.queryStats = own(Tensor.empty(ctx, [queries, 4]));
-      for (const block of items) {
-        const keys = own(Tensor.empty(ctx, [queries, block.rows]));
-        this.blocks.push({ products: own(Tensor.empty(ctx, [productRows, block.rows])), keys, plan: own(selectTopKPlan(ctx, keys, Math.min(k, block.rows), { largest: true })) });
-      }
-      if (items.length === 1) {
-        this.result = this.blocks[0].plan;
-        return;
-      }
-      const columns = this.blocks.reduce((sum, block) => sum + block.plan.k, 0);
-      const candidateKeys = own(Tensor.empty(ctx, [queries, columns], 'u32'));
-      const candidateIndices = own(Tensor.empty(ctx, [queries, columns], 'u32'));
-      let offset = 0;
-      this.blocks.forEach(({ plan }, b) => {
-        this.merging.push(gatherCandidatesProgram(plan, candidateKeys, candidateIndices, { offset, start: items[b].start }));
-        offset += plan.k;
-      });
-      const merge = own(mergeTopKPlan(ctx, candidateKeys, candidateIndices, k));
-      this.merging.push(...merge.programs);
-      this.result = merge;
+      for (const block of items) this.blocks.push({ products: own(Tensor.empty(ctx, [productRows, block.rows])), keys: own(Tensor.empty(ctx, [queries, block.rows])) });
+      this.topK = own(new BlockedTopK(ctx, this.blocks.map(({ keys }, b) => ({ scores: keys, start: items[b].start })), k));
     } catch (error) {
       this.dispose();
       throw error;
