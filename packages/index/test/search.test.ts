@@ -159,8 +159,9 @@ describe('every per-item buffer in row blocks: a device capped at 16 KiB per bin
   it('builds and searches like the unblocked device (128-row item blocks, 40 queries in several batches)', async () => {
     expect(capped().limits.maxStorageBufferBindingSize).toBe(16 * 1024);
     const options = { dimension: F, splitQuantile: 0.8, seed: 3 };
-    const blocked = await EnergyIndex.build(data, { ...options, backend: 'webgpu', gpu: capped() });
-    const reference = await EnergyIndex.build(data, { ...options, backend: 'webgpu', gpu: whole() });
+    // hostMaxWork 0: k-means, the feature graphs and diffusion on the GPU too, despite the small sizes.
+    const blocked = await EnergyIndex.build(data, { ...options, computeBackend: new GpuBackend(capped(), { hostMaxWork: 0 }) });
+    const reference = await EnergyIndex.build(data, { ...options, computeBackend: new GpuBackend(whole(), { hostMaxWork: 0 }) });
     expect(blocked.report.kmeansIterations).toBe(reference.report.kmeansIterations);
     expect(blocked.report.edges).toEqual(reference.report.edges);
     expectClose(blocked.itemSignatures().lambda, reference.itemSignatures().lambda, 1e-5, 1e-5, 'lambda');

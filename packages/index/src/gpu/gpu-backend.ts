@@ -1,18 +1,33 @@
 /**
  * The WebGPU backend. Item vectors and their signatures stay resident on the GPU (items.ts) from
  * the signature pass through every search. Every per-item buffer of a build or a search is kept
- * in row blocks that fit the device's binding and buffer limits (blocks.ts).
+ * in row blocks that fit the device's binding and buffer limits (blocks.ts). Centroid-sized
+ * stages small enough to finish on the host faster than a GPU round trip run the TS reference.
  */
 import type { GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from '../backend';
-import type { FeatureGraph } from '../feature-graph';
-import type { RunKMeans } from '../kmeans';
+import { diffuse } from '../diffusion';
+import { profileNeighboursReference, type FeatureGraph, type FindProfileNeighbours } from '../feature-graph';
+import { referenceKMeans, type RunKMeans } from '../kmeans';
 import type { Matrix } from '../matrix';
+import { rowEnergiesReference, type RowEnergies } from '../row-energies';
 import { blocksFor, bufferLimit, sliceRows } from './blocks';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
 import { GpuItems } from './items';
 import { gpuKMeans } from './kmeans';
 import { rowEnergies } from './row-energies';
+
+/**
+ * Stages of at most this many multiply-adds (per pass over their data) run on the host: the TS
+ * reference takes milliseconds there, less than the GPU path's launches and readbacks (on
+ * SwiftShader the GPU k-means of the demo's 2,043 x 45 x 128 took 1.2 s, the TS reference 0.1 s).
+ */
+const HOST_MAX_WORK = 2 ** 25;
+
+/** The one place that sends a stage to the host (small work) or to the GPU. */
+export function runsOnHost(work: number, hostMaxWork = HOST_MAX_WORK): boolean {
+  return work <= hostMaxWork;
+}
 
 export interface GpuBackendOptions {
   /**
@@ -20,13 +35,22 @@ export interface GpuBackendOptions {
    * maxStorageBufferBindingSize and maxBufferSize). Per-item buffers above it are kept in row blocks.
    */
   maxBufferBytes?: number;
+  /** Centroid-sized stages of at most this many multiply-adds run on the host (default 2^25; 0: all on the GPU, as tests do). */
+  hostMaxWork?: number;
 }
 
 export class GpuBackend implements IndexBackend {
   readonly kind = 'webgpu' as const;
   readonly adapter: string;
   readonly maxBufferBytes: number;
+  /** Points x clusters x features per pass. */
   readonly kmeans: RunKMeans;
+  /** Features^2 x centroids (the profile cosines). */
+  readonly profileNeighbours: FindProfileNeighbours;
+  /** Steps x Laplacian entries x centroids. */
+  readonly diffuse: (centroids: Matrix, graph: FeatureGraph, eta: number, steps: number) => Promise<Matrix>;
+  /** Rows x (features + edges). */
+  readonly rowEnergies: (rows: Matrix, graph: FeatureGraph) => Promise<RowEnergies>;
 
   constructor(
     readonly ctx: GpuContext,
@@ -34,7 +58,27 @@ export class GpuBackend implements IndexBackend {
   ) {
     this.adapter = ctx.adapterName;
     this.maxBufferBytes = bufferLimit(ctx, options.maxBufferBytes);
-    this.kmeans = gpuKMeans(ctx, this.maxBufferBytes);
+    // A stage that runs `host` when runsOnHost(work(...args)), else `gpu`.
+    const bySize =
+      <A extends unknown[], R>(work: (...args: A) => number, host: (...args: A) => R, gpu: (...args: A) => R) =>
+      (...args: A): R =>
+        runsOnHost(work(...args), options.hostMaxWork) ? host(...args) : gpu(...args);
+    this.kmeans = bySize(({ points, clusters }) => points.rows * clusters * points.columns, referenceKMeans, gpuKMeans(ctx, this.maxBufferBytes));
+    this.profileNeighbours = bySize(
+      (centroids) => centroids.columns ** 2 * centroids.rows,
+      profileNeighboursReference,
+      (centroids, topk) => profileNeighboursOnGpu(ctx, centroids, topk),
+    );
+    this.diffuse = bySize(
+      (centroids, graph, _eta, steps) => steps * graph.values.length * centroids.rows,
+      async (centroids, graph, eta, steps) => diffuse(centroids, graph, eta, steps),
+      (centroids, graph, eta, steps) => diffuseOnGpu(ctx, centroids, graph, eta, steps),
+    );
+    this.rowEnergies = bySize(
+      (rows, graph) => rows.rows * (rows.columns + graph.edgeSource.length),
+      rowEnergiesReference,
+      (rows, graph) => rowEnergies(ctx, rows, graph),
+    );
   }
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {
@@ -43,16 +87,6 @@ export class GpuBackend implements IndexBackend {
       out.set((await projectOnGpu(this.ctx, sliceRows(items, block), projection)).data, block.start * projection.columns);
     }
     return { data: out, rows: items.rows, columns: projection.columns };
-  }
-
-  profileNeighbours = (centroids: Matrix, topk: number) => profileNeighboursOnGpu(this.ctx, centroids, topk);
-
-  diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix> {
-    return diffuseOnGpu(this.ctx, centroids, graph, eta, steps);
-  }
-
-  rowEnergies(rows: Matrix, graph: FeatureGraph) {
-    return rowEnergies(this.ctx, rows, graph);
   }
 
   async residentItems(vectors: Matrix): Promise<ResidentItems> {
