@@ -1,9 +1,9 @@
 // k-means update step without atomics or a host round trip: one workgroup per (cluster, tile of
-// 64 feature chunks) scans the labels of a row block in order and sums the chunks of the points in
-// its cluster (the label test is uniform across the workgroup). Blocks after the first add to the
-// sums and counts of the blocks before; the last block writes the means (an empty cluster keeps
-// its centre). Skipped once status[CONVERGED] is set. The host prepends the chunk type,
-// shaders/index/kmeans-status.wgsl's constants and the row entry point.
+// 64 feature chunks) scans the labels of a row block in order, four at a time, and sums the
+// chunks of the points in its cluster (the label tests are uniform across the workgroup). Blocks
+// after the first add to the sums and counts of the blocks before; the last block writes the
+// means (an empty cluster keeps its centre). Skipped once status[CONVERGED] is set. The host
+// prepends the chunk type, shaders/index/kmeans-status.wgsl's constants and the row entry point.
 // Reference: packages/index/src/kmeans.ts updateCentroids.
 
 struct Params {
@@ -16,7 +16,7 @@ struct Params {
 };
 
 @group(0) @binding(0) var<storage, read> points: array<chunk>;
-@group(0) @binding(1) var<storage, read> labels: array<u32>;
+@group(0) @binding(1) var<storage, read> labels: array<vec4u>;      // [rows] u32, read 4 at a time (the buffer is padded)
 @group(0) @binding(2) var<storage, read> status: array<u32>;
 @group(0) @binding(3) var<storage, read_write> sums: array<chunk>;   // [clusters, chunks]
 @group(0) @binding(4) var<storage, read_write> counts: array<u32>;   // [clusters, tiles]: each tile its own
@@ -45,11 +45,15 @@ fn run_row(group: u32, lane: u32) {
       sum = sums[at];
     }
   }
-  for (var i = 0u; i < params.rows; i++) {
-    if (labels[i] == cluster) {
-      count++;
-      if (in_tile) {
-        sum += points[i * params.chunks + k];
+  for (var quad = 0u; quad * 4u < params.rows; quad++) {
+    let four = labels[quad];
+    for (var j = 0u; j < 4u; j++) {
+      let i = quad * 4u + j;
+      if (four[j] == cluster && i < params.rows) {
+        count++;
+        if (in_tile) {
+          sum += points[i * params.chunks + k];
+        }
       }
     }
   }

@@ -36,6 +36,7 @@ export {
   kmeansAssignProgram,
   kmeansIterationProgram,
   kmeansUpdateProgram,
+  labelSlots,
   squaredNormsProgram,
   squaredRowNorms,
 } from './gpu/kmeans';

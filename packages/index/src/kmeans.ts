@@ -89,21 +89,36 @@ export function assignNearestSync(points: Matrix, centroids: Matrix): Uint32Arra
 }
 
 /**
- * |a - b|^2 of two rows (f64 accumulation), or any value >= `bound` once the partial sum
- * reaches it (checked every 8 features): callers only compare the result with the bound.
+ * |a - b|^2 of two rows (f64, four running sums: about twice as fast in V8 as one), or any
+ * value >= `bound` once the partial sum reaches it (checked every 32 features): callers only
+ * compare the result with the bound.
  */
 function squaredDistance(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, length: number, bound: number): number {
-  let sum = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const quads = length - (length % 4);
   let f = 0;
-  while (f < length) {
-    const end = Math.min(length, f + 8);
-    for (; f < end; f++) {
-      const d = a[aOffset + f] - b[bOffset + f];
-      sum += d * d;
+  while (f < quads) {
+    const end = Math.min(quads, f + 32);
+    for (; f < end; f += 4) {
+      const d0 = a[aOffset + f] - b[bOffset + f];
+      const d1 = a[aOffset + f + 1] - b[bOffset + f + 1];
+      const d2 = a[aOffset + f + 2] - b[bOffset + f + 2];
+      const d3 = a[aOffset + f + 3] - b[bOffset + f + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
-    if (sum >= bound) return sum;
+    if (s0 + s1 + s2 + s3 >= bound) return s0 + s1 + s2 + s3;
   }
-  return sum;
+  for (; f < length; f++) {
+    const d = a[aOffset + f] - b[bOffset + f];
+    s0 += d * d;
+  }
+  return s0 + s1 + s2 + s3;
 }
 
 /** A seeded sample of `size` row indices (sorted ascending), or all rows when size >= N. */

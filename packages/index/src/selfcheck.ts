@@ -11,7 +11,7 @@ import { multiply, type Matrix } from './matrix';
 import { rowEnergiesReference } from './row-energies';
 import { prepareQueries, scoreKeysReference, type ItemStore, type ScoreMode } from './search';
 import { BlockedTopK } from './gpu/blocked-top-k';
-import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, squaredRowNorms } from './gpu/kmeans';
+import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, labelSlots, squaredRowNorms } from './gpu/kmeans';
 import { productsProgram, type ProductsKernel } from './gpu/products';
 import { rowEnergies } from './gpu/row-energies';
 import { packStats, productRows, scoreProgram, stackQueries } from './gpu/score';
@@ -214,7 +214,9 @@ indexKernelChecks.push({
     for (let start = 0; start < n; start += 100) {
       const end = Math.min(n, start + 100);
       const blockPoints = (t[`points${start}`] = Tensor.from(ctx, points.data.subarray(start * f, end * f), [end - start, f]));
-      const blockLabels = (t[`labels${start}`] = Tensor.from(ctx, labels.subarray(start, end), [end - start], 'u32'));
+      const padded = new Uint32Array(labelSlots(end - start)).fill(k - 1); // slots past the points are never counted
+      padded.set(labels.subarray(start, end));
+      const blockLabels = (t[`labels${start}`] = Tensor.from(ctx, padded, [padded.length], 'u32'));
       updates.push((batch) => batch.dispatch(kmeansUpdateProgram(blockPoints, blockLabels, t.status, t.sums, t.counts, t.centroids, { first: start === 0, last: end === n })));
     }
     const actual = await onGpu(ctx, t, (batch) => updates.forEach((update) => update(batch)), t.centroids);

@@ -8,6 +8,7 @@ import {
   kmeansIterationProgram,
   kmeansPlusPlusRows,
   kmeansUpdateProgram,
+  labelSlots,
   productsProgram,
   referenceKMeans,
   seedDraws,
@@ -130,7 +131,10 @@ describe('k-means on the GPU vs the TS reference', () => {
       for (let start = 0; start < n; start += blockRows) {
         const end = Math.min(n, start + blockRows);
         const blockPoints = Tensor.from(ctx, points.data.subarray(start * f, end * f), [end - start, f]);
-        const blockLabels = Tensor.from(ctx, labels.subarray(start, end), [end - start], 'u32');
+        const slots = labelSlots(end - start);
+        const padded = new Uint32Array(slots).fill(k - 1); // slots past the block's points are never counted
+        padded.set(labels.subarray(start, end));
+        const blockLabels = Tensor.from(ctx, padded, [slots], 'u32');
         owned.push(blockPoints, blockLabels);
         batch.dispatch(kmeansUpdateProgram(blockPoints, blockLabels, status, sums, counts, centroids, { first: start === 0, last: end === n }));
       }

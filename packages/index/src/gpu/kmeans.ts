@@ -22,8 +22,11 @@ import { blocksFor, bufferLimit, sliceRows, type RowBlock } from './blocks';
 import { featureChunks, productsProgram } from './products';
 import { Readback } from './readback';
 
-/** Lloyd iterations per submit: the convergence test is read this often (queued iterations after it do nothing). */
-const ITERATIONS_PER_SUBMIT = 4;
+/**
+ * Lloyd iterations per submit: the convergence test is read this often. Queued iterations after
+ * convergence skip their assignment and update but not the product, so at most one is wasted.
+ */
+const ITERATIONS_PER_SUBMIT = 2;
 /** Seeding launches per submit: bounds one batch's commands and uniforms (no readback between). */
 const SEED_LAUNCHES_PER_SUBMIT = 768;
 /** Points per group sum of the seeding (the workgroup size of the seeding kernels). */
@@ -49,7 +52,7 @@ export function kmeansSeedDistancesProgram(
   }
   return {
     name: 'index_kmeans_seed_distances',
-    source: shaderSource(distancesSource, { includes: [include, reduceSource], entry: 'row' }),
+    source: shaderSource(distancesSource, { includes: [include], entry: 'row' }),
     bindings: [points, centres, nearest, partials],
     uniforms: [{ u32: rows }, { u32: chunks }, { u32: at.centre }, { u32: at.partialOffset }, { u32: at.first ? 1 : 0 }],
     workgroups: linearWorkgroups(points.ctx, groups, 1),
@@ -97,7 +100,7 @@ export function kmeansSeedTakeProgram(
 /** Argmin over the products [K, n] of the centroids with a block of n points; counts changed labels (reference: kmeans.ts assignNearestSync). */
 export function kmeansAssignProgram(products: Tensor, centroidSquaredNorms: Tensor, labels: Tensor, status: Tensor): ComputeProgram {
   const [k, n] = products.shape;
-  if (centroidSquaredNorms.size !== k || labels.size !== n || labels.dtype !== 'u32' || status.size < 3) {
+  if (centroidSquaredNorms.size !== k || labels.size < n || labels.dtype !== 'u32' || status.size < 3) {
     throw new ShapeError(`kmeansAssign: products [${products.shape}], centroid norms [${centroidSquaredNorms.shape}], labels [${labels.shape}] ${labels.dtype}`);
   }
   return {
@@ -120,6 +123,11 @@ export function kmeansIterationProgram(status: Tensor, maxChanged: number): Comp
   };
 }
 
+/** Label slots for `rows` points: a multiple of 4, as the update kernel reads labels as vec4 (the extra ones unused). */
+export function labelSlots(rows: number): number {
+  return Math.ceil(rows / 4) * 4;
+}
+
 /**
  * Per-cluster sums of a block's points by label, added to the earlier blocks' (sums, counts);
  * the last block writes the means into `centroids` (reference: kmeans.ts updateCentroids).
@@ -137,7 +145,7 @@ export function kmeansUpdateProgram(
   const [k] = centroids.shape;
   const { include, chunks } = featureChunks(f);
   const tiles = Math.ceil(chunks / UPDATE_TILE);
-  if (labels.size !== rows || centroids.shape[1] !== f || sums.size !== centroids.size || counts.size !== k * tiles) {
+  if (labels.size !== labelSlots(rows) || centroids.shape[1] !== f || sums.size !== centroids.size || counts.size !== k * tiles) {
     throw new ShapeError(`kmeansUpdate: points [${points.shape}], labels [${labels.shape}], centroids [${centroids.shape}], sums [${sums.shape}], counts [${counts.shape}]`);
   }
   return {
@@ -242,7 +250,7 @@ class KMeansEngine {
           ...block,
           points: own(Tensor.from(ctx, sliceRows(points, block).data, [block.rows, f])),
           nearest: own(Tensor.empty(ctx, [block.rows])),
-          labels: own(Tensor.from(ctx, new Uint32Array(block.rows).fill(0xffffffff), [block.rows], 'u32')),
+          labels: own(Tensor.from(ctx, new Uint32Array(labelSlots(block.rows)).fill(0xffffffff), [labelSlots(block.rows)], 'u32')),
           products: own(Tensor.empty(ctx, [k, block.rows])),
           groupOffset,
         };
