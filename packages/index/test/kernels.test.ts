@@ -155,12 +155,13 @@ describe('index kernels: GPU vs TS reference', () => {
     }
   }
 
-  it('picks the matrix-vector kernel for few rows or little work, the tiled GEMM otherwise', () => {
-    expect(productsKernelFor(2, 100_000, 384)).toBe('matvec');
+  it('picks the matrix-vector kernel for few rows or cache-sized items, the tiled GEMM otherwise', () => {
+    expect(productsKernelFor(2, 100_000, 384)).toBe('matvec'); // one query
     expect(productsKernelFor(16, 100_000, 384)).toBe('matvec');
-    expect(productsKernelFor(128, 100_000, 384)).toBe('gemm');
-    expect(productsKernelFor(45, 2043, 128)).toBe('matvec'); // the demo's k-means
-    expect(productsKernelFor(316, 16_384, 384)).toBe('gemm'); // k-means at 100K
+    expect(productsKernelFor(128, 100_000, 384)).toBe('gemm'); // a batch of 64 in energy mode
+    expect(productsKernelFor(128, 10_000, 384)).toBe('matvec'); // 15 MB of items
+    expect(productsKernelFor(316, 16_384, 384)).toBe('matvec'); // k-means at 100K: the 25 MB sample
+    expect(productsKernelFor(1024, 65_536, 384)).toBe('gemm');
   });
 
   for (const [x, f] of [

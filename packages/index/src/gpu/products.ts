@@ -2,10 +2,9 @@
  * products [R, N] = rows [R, F] @ items [N, F]^T, the one dense product of the index: a search's
  * [Q; L Q] (or Q) against the items, and k-means' centroids against the sampled points. Two
  * kernels, chosen in productsKernelFor: a matrix-vector pass (shaders/index/query-products.wgsl),
- * which reads every item row once per group of 4 rows and needs no workgroup memory (few rows,
- * small problems, fast to compile on software adapters), and the tiled GEMM of @opticspace/gpu
- * (matmul with transposeB) for many rows, where re-reading the items per row group would cost
- * more than tiling them. Reference: matrix.ts multiply(rows, items^T).
+ * which reads every item row once per group of 4 rows and needs no workgroup memory, and the
+ * tiled GEMM of @opticspace/gpu (matmul with transposeB) for many rows against items too large
+ * to re-read from cache. Reference: matrix.ts multiply(rows, items^T).
  */
 import productsSource from '@shaders/index/query-products.wgsl?raw';
 import { LimitExceededError, ShapeError, Tensor, flatDispatch, matmulProgram, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
@@ -13,17 +12,18 @@ import { LimitExceededError, ShapeError, Tensor, flatDispatch, matmulProgram, sh
 export type ProductsKernel = 'matvec' | 'gemm';
 
 /**
- * Rows and multiply-adds from which the tiled GEMM is used: with 32 rows the matrix-vector pass
- * already reads the items 8 times; below 2^25 multiply-adds both are launch-bound, and the
- * matrix-vector kernel compiles in milliseconds where the GEMM takes seconds on SwiftShader (the
- * demo's k-means, 45 x 2,043 x 128, stays on it).
+ * The matrix-vector pass re-reads the items once per group of 4 rows. While the items fit in a
+ * GPU's L2 cache (tens of MiB) that costs little and the pass wins everywhere (on llvmpipe it
+ * beats the tiled GEMM at every row count, and it compiles in milliseconds where the GEMM takes
+ * seconds on SwiftShader). Past that, with many rows (a search batch of 16 or more against 100K
+ * items of 384 floats), every re-read goes to DRAM and the tiled GEMM wins.
  */
 const GEMM_MIN_ROWS = 32;
-const GEMM_MIN_WORK = 2 ** 25;
+const GEMM_MIN_ITEM_BYTES = 32 * 2 ** 20;
 
-/** The one place that picks the products kernel for R rows against N items of F features. */
+/** The one place that picks the products kernel for R rows against N items of F (f32) features. */
 export function productsKernelFor(rows: number, items: number, features: number): ProductsKernel {
-  return rows >= GEMM_MIN_ROWS && rows * items * features >= GEMM_MIN_WORK ? 'gemm' : 'matvec';
+  return rows >= GEMM_MIN_ROWS && 4 * items * features > GEMM_MIN_ITEM_BYTES ? 'gemm' : 'matvec';
 }
 
 /**
