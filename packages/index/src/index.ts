@@ -23,7 +23,8 @@ export type { ScoreMode, ScoreWeights, PreparedQueries, ItemStore, TopK } from '
 export { encodeIndex, decodeIndex, crc32, FORMAT_VERSION, MAGIC } from './format';
 export type { SaveTarget, LoadSource } from './storage';
 export { CpuBackend } from './cpu/cpu-backend';
-export { GpuBackend, runsOnHost } from './gpu/gpu-backend';
+export { GpuBackend } from './gpu/gpu-backend';
+export { runsOnHost } from './gpu/host';
 export { rowBlocks, blocksFor, bufferLimit } from './gpu/blocks';
 export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';

@@ -1,8 +1,8 @@
 /**
  * The WebGPU backend. Item vectors and their signatures stay resident on the GPU (items.ts) from
  * the signature pass through every search. Every per-item buffer of a build or a search is kept
- * in row blocks that fit the device's binding and buffer limits (blocks.ts). Centroid-sized
- * stages small enough to finish on the host faster than a GPU round trip run the TS reference.
+ * in row blocks that fit the device's binding and buffer limits (blocks.ts). Stages small enough
+ * to finish on the host faster than a GPU round trip run the TS reference (host.ts).
  */
 import type { GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from '../backend';
@@ -13,21 +13,10 @@ import type { Matrix } from '../matrix';
 import { rowEnergiesReference, type RowEnergies } from '../row-energies';
 import { blocksFor, bufferLimit, sliceRows } from './blocks';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
+import { runsOnHost } from './host';
 import { GpuItems } from './items';
 import { gpuKMeans } from './kmeans';
 import { rowEnergies } from './row-energies';
-
-/**
- * Stages of at most this many multiply-adds (per pass over their data) run on the host: the TS
- * reference takes milliseconds there, less than the GPU path's launches and readbacks (on
- * SwiftShader the GPU k-means of the demo's 2,043 x 45 x 128 took 1.2 s, the TS reference 0.1 s).
- */
-const HOST_MAX_WORK = 2 ** 25;
-
-/** The one place that sends a stage to the host (small work) or to the GPU. */
-export function runsOnHost(work: number, hostMaxWork = HOST_MAX_WORK): boolean {
-  return work <= hostMaxWork;
-}
 
 export interface GpuBackendOptions {
   /**
@@ -35,7 +24,7 @@ export interface GpuBackendOptions {
    * maxStorageBufferBindingSize and maxBufferSize). Per-item buffers above it are kept in row blocks.
    */
   maxBufferBytes?: number;
-  /** Centroid-sized stages of at most this many multiply-adds run on the host (default 2^25; 0: all on the GPU, as tests do). */
+  /** Stages of at most this many multiply-adds run on the host (default 2^25; 0: all on the GPU, as tests do). */
   hostMaxWork?: number;
 }
 
@@ -43,6 +32,7 @@ export class GpuBackend implements IndexBackend {
   readonly kind = 'webgpu' as const;
   readonly adapter: string;
   readonly maxBufferBytes: number;
+  private readonly hostMaxWork: number | undefined;
   /** Points x clusters x features per pass. */
   readonly kmeans: RunKMeans;
   /** Features^2 x centroids (the profile cosines). */
@@ -58,6 +48,7 @@ export class GpuBackend implements IndexBackend {
   ) {
     this.adapter = ctx.adapterName;
     this.maxBufferBytes = bufferLimit(ctx, options.maxBufferBytes);
+    this.hostMaxWork = options.hostMaxWork;
     // A stage that runs `host` when runsOnHost(work(...args)), else `gpu`.
     const bySize =
       <A extends unknown[], R>(work: (...args: A) => number, host: (...args: A) => R, gpu: (...args: A) => R) =>
@@ -90,6 +81,6 @@ export class GpuBackend implements IndexBackend {
   }
 
   async residentItems(vectors: Matrix): Promise<ResidentItems> {
-    return new GpuItems(this.ctx, vectors, this.maxBufferBytes);
+    return new GpuItems(this.ctx, vectors, this.maxBufferBytes, this.hostMaxWork);
   }
 }

@@ -9,10 +9,12 @@
 import { CommandBatch, LimitExceededError, Tensor, decodeTopKKeys, type GpuContext } from '@opticspace/gpu';
 import type { ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
+import { rowEnergiesReference } from '../row-energies';
 import type { Matrix } from '../matrix';
 import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
 import { BlockedTopK } from './blocked-top-k';
 import { blocksFor, sliceRows, type RowBlock } from './blocks';
+import { runsOnHost } from './host';
 import { productsProgram } from './products';
 import { Readback } from './readback';
 import { rowEnergiesOfBlocks, uploadEdges } from './row-energies';
@@ -38,8 +40,9 @@ export class GpuItems implements ResidentItems {
 
   constructor(
     private readonly ctx: GpuContext,
-    vectors: Matrix,
+    private readonly vectors: Matrix,
     private readonly limit: number,
+    private readonly hostMaxWork?: number,
   ) {
     this.count = vectors.rows;
     this.features = vectors.columns;
@@ -60,7 +63,9 @@ export class GpuItems implements ResidentItems {
     return this.blocks.reduce((sum, block) => sum + block.vectors.byteLength + (block.stats?.byteLength ?? 0), 0);
   }
 
+  /** The signature pass over all items: on the host when small (runsOnHost), else on the resident blocks. */
   async energies(graph: FeatureGraph) {
+    if (runsOnHost(this.count * (this.features + graph.edgeSource.length), this.hostMaxWork)) return rowEnergiesReference(this.vectors, graph);
     const edges = uploadEdges(this.ctx, graph);
     try {
       return await rowEnergiesOfBlocks(this.ctx, this.blocks.map((block) => ({ start: block.start, values: block.vectors })), edges);
