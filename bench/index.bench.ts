@@ -8,8 +8,8 @@
  * Targets (issue 10): 1,681 x 384 build under 0.4 s here; on an H100/H200 a 100K build <= 1 s,
  * one query at 100K <= 1 ms, batches of 64 >= 50,000 QPS at 100K and >= 10,000 QPS at 1M.
  */
-import { createDevice, SeededRandom, type GpuContext, type KernelTiming } from '@opticspace/gpu';
-import { EnergyIndex, type SearchMethod } from '@opticspace/index';
+import { createDevice, type GpuContext, type KernelTiming } from '@opticspace/gpu';
+import { EnergyIndex, clusteredVectors, type SearchMethod } from '@opticspace/index';
 import { timeMedian, type BenchContext, type BenchRow, type BenchTable } from './harness';
 
 const FEATURES = 384;
@@ -18,16 +18,7 @@ const BATCHES = [1, 64];
 /** The TS backend is skipped above this size (minutes per build). */
 const CPU_MAX_ITEMS = 100_000;
 
-function clustered(seed: number, items: number, clusters = 32): Float32Array {
-  const rng = new SeededRandom(seed);
-  const centres = rng.normalArray(clusters * FEATURES);
-  const out = new Float32Array(items * FEATURES);
-  for (let i = 0; i < items; i++) {
-    const c = rng.int(clusters);
-    for (let f = 0; f < FEATURES; f++) out[i * FEATURES + f] = centres[c * FEATURES + f] + 0.5 * rng.normal();
-  }
-  return out;
-}
+const clustered = (seed: number, items: number) => clusteredVectors(seed, items, FEATURES, 32, 0.5);
 
 /** Sum of the GPU kernel times of `work` on a profiling device (null without timestamps). */
 async function kernelMs(gpu: GpuContext, work: () => Promise<unknown>): Promise<number | null> {

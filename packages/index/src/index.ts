@@ -47,3 +47,4 @@ export { productsProgram, productsKernelFor } from './gpu/products';
 export type { ProductsKernel } from './gpu/products';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
 export { registerIndexKernelChecks, indexKernelChecks } from './selfcheck';
+export { clusteredVectors } from './synthetic';

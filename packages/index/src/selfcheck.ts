@@ -9,6 +9,7 @@ import { graphFromCosines, profileCosinesReference, type FeatureGraph } from './
 import { assignNearestSync, kmeansPlusPlusRows, referenceKMeans, seedDraws, updateCentroids } from './kmeans';
 import { multiply, type Matrix } from './matrix';
 import { rowEnergiesReference } from './row-energies';
+import { clusteredVectors } from './synthetic';
 import { prepareQueries, scoreKeysReference, type ItemStore, type ScoreMode } from './search';
 import { BlockedTopK } from './gpu/blocked-top-k';
 import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, labelSlots, squaredRowNorms } from './gpu/kmeans';
@@ -20,17 +21,9 @@ export const indexKernelChecks: KernelCheck[] = [];
 
 const matrix = (data: Float32Array, columns: number): Matrix => ({ data, rows: data.length / columns, columns });
 
-/** Seeded Gaussian blobs: `items` rows of `features` around `clusters` centres. */
-function blobs(seed: number, items: number, features: number, clusters: number, spread = 0.3): Matrix {
-  const rng = new SeededRandom(seed);
-  const centres = rng.normalArray(clusters * features);
-  const data = new Float32Array(items * features);
-  for (let i = 0; i < items; i++) {
-    const c = rng.int(clusters);
-    for (let f = 0; f < features; f++) data[i * features + f] = centres[c * features + f] + spread * rng.normal();
-  }
-  return matrix(data, features);
-}
+/** Seeded Gaussian blobs as a matrix. */
+const blobs = (seed: number, items: number, features: number, clusters: number, spread = 0.3): Matrix =>
+  matrix(clusteredVectors(seed, items, features, clusters, spread), features);
 
 async function randomGraph(seed: number, features: number): Promise<FeatureGraph> {
   const centroids = matrix(new SeededRandom(seed).normalArray(7 * features), features);
