@@ -25,7 +25,7 @@ export type { SaveTarget, LoadSource } from './storage';
 export { CpuBackend } from './cpu/cpu-backend';
 export { GpuBackend } from './gpu/gpu-backend';
 export { runsOnHost } from './gpu/host';
-export { rowBlocks, blocksFor, bufferLimit } from './gpu/blocks';
+export { rowBlocks, blocksFor, bufferLimit, uploadRows } from './gpu/blocks';
 export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';
 export {

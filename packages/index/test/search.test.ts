@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@opticspace/gpu';
-import { EnergyIndex, GpuBackend, rowBlocks, rowEnergiesReference, type SearchHit, type SearchMethod } from '../src';
+import { EnergyIndex, GpuBackend, blocksFor, rowBlocks, rowEnergiesReference, uploadRows, type SearchHit, type SearchMethod } from '../src';
 import { clusteredVectors, rowsOf } from './fixtures';
 import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
@@ -128,6 +128,15 @@ describe('large corpora in row blocks (WebGPU)', () => {
   it('splits rows into blocks', () => {
     expect(rowBlocks(10, 4)).toEqual([[0, 4], [4, 8], [8, 10]]);
     expect(rowBlocks(8, 4)).toEqual([[0, 4], [4, 8]]);
+    expect(blocksFor(1_000_000, 2 ** 31 - 4, 384 * 4)).toEqual([{ start: 0, rows: 1_000_000 }]);
+    expect(blocksFor(4_000_000, 2 ** 31 - 4, 384 * 4).map((b) => b.rows)).toEqual([1_398_101, 1_398_101, 1_203_798]);
+  });
+
+  it('uploads a block of rows in chunks (bounded staging memory)', async () => {
+    const matrix = { data: Float32Array.from({ length: 7 * 5 }, (_, i) => i), rows: 7, columns: 5 };
+    const tensor = uploadRows(gpu(), matrix, { start: 2, rows: 4 }, 12);
+    expect(Array.from((await tensor.read()) as Float32Array)).toEqual(Array.from(matrix.data.slice(10, 30)));
+    tensor.dispose();
   });
 
   it('a corpus stored in 7 buffers and queries in 2 batches give the single-buffer results', async () => {

@@ -4,7 +4,7 @@
  * buffer fits one binding (maxStorageBufferBindingSize) and one buffer (maxBufferSize). One
  * partition serves all the buffers of a stage: its block size comes from the widest row.
  */
-import type { GpuContext } from '@opticspace/gpu';
+import { Tensor, type GpuContext } from '@opticspace/gpu';
 import type { Matrix } from '../matrix';
 
 /** A block of rows [start, start + rows). */
@@ -39,4 +39,17 @@ export function blocksFor(rows: number, limit: number, bytesPerRow: number): Row
 export function sliceRows(matrix: Matrix, block: RowBlock): Matrix {
   const { columns } = matrix;
   return { data: matrix.data.subarray(block.start * columns, (block.start + block.rows) * columns), rows: block.rows, columns };
+}
+
+/** Bytes per queue write of an upload: bounds the staging memory of multi-GiB blocks. */
+const UPLOAD_CHUNK_BYTES = 64 * 2 ** 20;
+
+/** Rows [start, start + rows) of a matrix in a new [rows, columns] tensor, written in chunks of at most 64 MiB. */
+export function uploadRows(ctx: GpuContext, matrix: Matrix, block: RowBlock, chunkBytes = UPLOAD_CHUNK_BYTES): Tensor {
+  const tensor = Tensor.empty(ctx, [block.rows, matrix.columns]);
+  const data = sliceRows(matrix, block).data;
+  for (let offset = 0; offset < data.byteLength; offset += chunkBytes) {
+    ctx.device.queue.writeBuffer(tensor.buffer, offset, data.buffer, data.byteOffset + offset, Math.min(chunkBytes, data.byteLength - offset));
+  }
+  return tensor;
 }

@@ -13,7 +13,7 @@ import { rowEnergiesReference } from '../row-energies';
 import type { Matrix } from '../matrix';
 import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
 import { BlockedTopK } from './blocked-top-k';
-import { blocksFor, sliceRows, type RowBlock } from './blocks';
+import { blocksFor, uploadRows, type RowBlock } from './blocks';
 import { runsOnHost } from './host';
 import { productsProgram } from './products';
 import { Readback } from './readback';
@@ -50,7 +50,7 @@ export class GpuItems implements ResidentItems {
     try {
       // Per item: its vector, and its vec4 of statistics.
       for (const block of blocksFor(vectors.rows, limit, 4 * Math.max(vectors.columns, 4))) {
-        this.blocks.push({ ...block, vectors: Tensor.from(ctx, sliceRows(vectors, block).data, [block.rows, vectors.columns]), stats: null });
+        this.blocks.push({ ...block, vectors: uploadRows(ctx, vectors, block), stats: null });
       }
     } catch (error) {
       this.dispose();

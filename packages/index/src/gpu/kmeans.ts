@@ -18,7 +18,7 @@ import scanSource from '@shaders/index/workgroup-scan.wgsl?raw';
 import { CommandBatch, ShapeError, Tensor, flatDispatch, linearWorkgroups, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import type { KMeansProblem, KMeansRun, RunKMeans, SeedDraws } from '../kmeans';
 import type { Matrix } from '../matrix';
-import { blocksFor, bufferLimit, sliceRows, type RowBlock } from './blocks';
+import { blocksFor, bufferLimit, uploadRows, type RowBlock } from './blocks';
 import { featureChunks, productsProgram } from './products';
 import { Readback } from './readback';
 
@@ -248,7 +248,7 @@ class KMeansEngine {
       this.blocks = blocksFor(points.rows, limit, 4 * Math.max(f, k)).map((block) => {
         const part = {
           ...block,
-          points: own(Tensor.from(ctx, sliceRows(points, block).data, [block.rows, f])),
+          points: own(uploadRows(ctx, points, block)),
           nearest: own(Tensor.empty(ctx, [block.rows])),
           labels: own(Tensor.from(ctx, new Uint32Array(labelSlots(block.rows)).fill(0xffffffff), [labelSlots(block.rows)], 'u32')),
           products: own(Tensor.empty(ctx, [k, block.rows])),
