@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createDevice, runKernelChecks, type KernelCheckResult } from '@opticspace/gpu';
 import { registerEncoderKernelChecks } from '@opticspace/encoder';
+import { registerIndexKernelChecks } from '@opticspace/index';
 import { launchChromium, screenshot, watchConsole } from './browser';
 
 // The browser runs the same kernel checks as the Node suite (f32 path: SwiftShader has no
@@ -21,6 +22,7 @@ describe('kernel checks in Chromium (WebGPU)', () => {
     await page.goto(`${inject('baseUrl')}kernels.html`);
     await page.waitForFunction(() => window.__kernelChecks !== undefined, undefined, { timeout: 240_000 });
     const browserRun = (await page.evaluate(() => window.__kernelChecks))!;
+    expect(browserRun.results.some((r) => r.kernel.startsWith('index.'))).toBe(true);
     await screenshot(page, 'kernel-checks');
     console.info(`[e2e] Chromium adapter: ${browserRun.adapter}; shader-f16=${browserRun.shaderF16}; ${browserRun.results.length} checks`);
     expect(browserRun.error).toBeUndefined();
@@ -29,6 +31,7 @@ describe('kernel checks in Chromium (WebGPU)', () => {
     expect(failures, JSON.stringify(failures, null, 2)).toEqual([]);
 
     registerEncoderKernelChecks();
+    registerIndexKernelChecks();
     const node = await createDevice();
     let nodeResults: KernelCheckResult[];
     try {

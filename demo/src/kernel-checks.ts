@@ -2,6 +2,7 @@
 // The e2e suite reads `window.__kernelChecks` and compares it with the Node results.
 import { getDevice, runKernelChecks, type KernelCheckResult } from '@opticspace/gpu';
 import { registerEncoderKernelChecks } from '@opticspace/encoder';
+import { registerIndexKernelChecks } from '@opticspace/index';
 
 declare global {
   interface Window {
@@ -27,6 +28,7 @@ function renderTable(results: KernelCheckResult[]): void {
 
 async function main(): Promise<void> {
   registerEncoderKernelChecks();
+  registerIndexKernelChecks();
   try {
     const ctx = await getDevice();
     status.textContent = `Adapter: ${ctx.adapterName}; shader-f16: ${ctx.features.shaderF16}. Running…`;

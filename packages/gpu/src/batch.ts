@@ -12,7 +12,7 @@ export interface KernelTiming {
 /** A recorded step: a kernel launch, or a buffer copy that must run between launches. */
 type Step =
   | { kind: 'dispatch'; program: ComputeProgram; uniformOffset: number; uniformBytes: number }
-  | { kind: 'copy'; source: GPUBuffer; target: GPUBuffer; byteLength: number };
+  | { kind: 'copy'; source: GPUBuffer; target: GPUBuffer; byteLength: number; sourceOffset: number; targetOffset: number };
 
 /** Most launches timed in one submit when profiling (two timestamps each). */
 const MAX_TIMED = 256;
@@ -52,9 +52,17 @@ export class CommandBatch {
     return this;
   }
 
-  /** Adds a buffer copy in submission order (e.g. results into a mappable readback buffer). */
-  copy(source: Tensor, target: Tensor, byteLength = Math.min(source.byteLength, target.byteLength)): this {
-    this.steps.push({ kind: 'copy', source: source.buffer, target: target.buffer, byteLength });
+  /**
+   * Adds a buffer copy in submission order (e.g. results into a mappable readback buffer);
+   * offsets in bytes (multiples of 4) let several results share one readback buffer.
+   */
+  copy(
+    source: Tensor,
+    target: Tensor,
+    byteLength = Math.min(source.byteLength, target.byteLength),
+    offsets: { source?: number; target?: number } = {},
+  ): this {
+    this.steps.push({ kind: 'copy', source: source.buffer, target: target.buffer, byteLength, sourceOffset: offsets.source ?? 0, targetOffset: offsets.target ?? 0 });
     return this;
   }
 
@@ -71,7 +79,10 @@ export class CommandBatch {
         if (uniforms) writeUniforms(ctx, uniforms, steps, uniformBytes);
         const timer = ctx.profilingEnabled ? new PassTimer(ctx, steps) : null;
         ctx.device.queue.submit([encode(ctx, steps, uniforms, timer)]);
-        return timer ? timer.read() : [];
+        if (!timer) return [];
+        const timings = await timer.read();
+        ctx.onKernelTimings?.(timings);
+        return timings;
       });
     } finally {
       // Queue order makes reuse safe: a later batch's writeBuffer runs after this submit.
@@ -102,7 +113,7 @@ function encode(ctx: GpuContext, steps: Step[], uniforms: GPUBuffer | null, time
     if (step.kind === 'copy') {
       pass?.end();
       pass = null;
-      encoder.copyBufferToBuffer(step.source, 0, step.target, 0, step.byteLength);
+      encoder.copyBufferToBuffer(step.source, step.sourceOffset, step.target, step.targetOffset, step.byteLength);
       continue;
     }
     const { program } = step;

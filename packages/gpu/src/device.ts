@@ -3,6 +3,7 @@ import { createNodeGpu, isNode } from './environment';
 import { BufferPool } from './buffer-pool';
 import { PipelineCache } from './pipeline-cache';
 import { BindGroupCache } from './bind-group-cache';
+import type { KernelTiming } from './batch';
 
 export interface AdapterDescription {
   vendor: string;
@@ -29,7 +30,15 @@ export interface GetDeviceOptions {
   profiling?: boolean;
   /** Extra Dawn flags in Node, e.g. ['backend=vulkan']. */
   dawnFlags?: string[];
+  /**
+   * Buffer limits below the adapter's, applied by this library (WebGPU never grants less than
+   * its defaults): tests run the row-blocked paths of large corpora on small data this way.
+   */
+  capLimits?: Partial<Record<CappedLimit, number>>;
 }
+
+/** The limits `capLimits` may lower. */
+export type CappedLimit = 'maxStorageBufferBindingSize' | 'maxBufferSize';
 
 /**
  * A WebGPU device plus what opticspace keeps per device: pipeline cache, buffer pool,
@@ -45,6 +54,8 @@ export class GpuContext {
   readonly buffers: BufferPool;
   readonly bindGroups: BindGroupCache;
   readonly profilingEnabled: boolean;
+  /** With profiling: receives the per-kernel GPU times of every submitted batch (benchmarks sum them). */
+  onKernelTimings: ((timings: KernelTiming[]) => void) | null = null;
   private lostReason: string | null = null;
   /** Depth of nested checked() calls: only the outermost pushes and pops error scopes. */
   private checkedDepth = 0;
@@ -53,11 +64,11 @@ export class GpuContext {
   private uncapturedCount = 0;
   private gpu: GPU | null;
 
-  constructor(gpu: GPU, device: GPUDevice, adapter: AdapterDescription, profiling: boolean) {
+  constructor(gpu: GPU, device: GPUDevice, adapter: AdapterDescription, profiling: boolean, capLimits: GetDeviceOptions['capLimits'] = {}) {
     this.gpu = gpu;
     this.device = device;
     this.adapter = adapter;
-    this.limits = device.limits;
+    this.limits = withCaps(device.limits, capLimits);
     this.features = {
       shaderF16: device.features.has('shader-f16'),
       subgroups: device.features.has('subgroups'),
@@ -142,6 +153,14 @@ export class GpuContext {
   }
 }
 
+/** The device's limits, with the capped ones lowered (a view: the other limits read through). */
+function withCaps(limits: GPUSupportedLimits, caps: GetDeviceOptions['capLimits']): GPUSupportedLimits {
+  const entries = Object.entries(caps ?? {}).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return limits;
+  const lowered = new Map(entries.map(([name, value]) => [name, Math.min(value!, limits[name as CappedLimit])]));
+  return new Proxy(limits, { get: (target, name) => lowered.get(name as string) ?? Reflect.get(target, name, target) });
+}
+
 let cachedContext: GpuContext | null = null;
 let pendingContext: Promise<GpuContext> | null = null;
 
@@ -204,7 +223,7 @@ export async function createDevice(options: GetDeviceOptions = {}): Promise<GpuC
     description: info.description ?? '',
     runtime: typeof navigator !== 'undefined' && (navigator as Navigator).gpu === gpu ? 'browser' : 'dawn-node',
   };
-  return new GpuContext(gpu, device, description, options.profiling ?? false);
+  return new GpuContext(gpu, device, description, options.profiling ?? false, options.capLimits);
 }
 
 /**

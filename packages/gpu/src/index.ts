@@ -1,7 +1,7 @@
 export * from './errors';
 export * from './validate';
 export { getDevice, createDevice, releaseDevice, resolveFloatStorage, GpuContext } from './device';
-export type { AdapterDescription, GpuFeatures, GetDeviceOptions } from './device';
+export type { AdapterDescription, GpuFeatures, GetDeviceOptions, CappedLimit } from './device';
 export { Tensor, elementCount, shapeToString, readBuffer, BYTES_PER_ELEMENT } from './tensor';
 export type { DType, TensorData } from './tensor';
 export { CommandBatch } from './batch';

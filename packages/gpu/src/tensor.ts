@@ -53,7 +53,7 @@ export class Tensor {
       throw new ShapeError('f16 tensors need the shader-f16 feature; use f32 on this adapter.');
     }
     const bytes = alignTo4(elementCount(shape) * BYTES_PER_ELEMENT[dtype]);
-    const limit = ctx.limits.maxStorageBufferBindingSize;
+    const limit = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
     if (bytes > limit) {
       throw new LimitExceededError(
         `A ${dtype} tensor of shape ${shapeToString(shape)}`,

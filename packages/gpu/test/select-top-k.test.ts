@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, Tensor, CommandBatch, selectTopK, selectTopKPlan, readTopK, selectTopKReference, topKPasses, topKKernelFor, decodeTopKKeys, axpbyProgram, InvalidInputError, ShapeError, type TopKKernel } from '../src';
+import { SeededRandom, Tensor, CommandBatch, selectTopK, selectTopKPlan, mergeTopKPlan, readTopK, selectTopKReference, topKPasses, topKRounds, topKKernelFor, decodeTopKKeys, axpbyProgram, InvalidInputError, ShapeError, type TopKKernel } from '../src';
 import { useGpu } from '../testing';
 
 // Top-k is exact: values (decoded from order keys, bit-exact f32) and indices must equal the
@@ -130,6 +130,44 @@ describe('selectTopK (k selection rounds or chunked multi-pass selection)', () =
       await expect(selectTopK(gpu(), tensor, 5, { kernel })).rejects.toThrow(/2 NaN value\(s\); the first is at row 1, column 17/);
     }
     expect(() => selectTopKReference(scores, 3, 400, 5)).toThrow(InvalidInputError);
+  });
+
+  it('rounds over long rows: chunks selected in parallel, then merged (NaN in a later chunk reported at its position)', async () => {
+    expect(topKRounds(100_000, 10).map((p) => p.chunks)).toEqual([25, 1]);
+    expect(topKRounds(4096, 10).map((p) => p.chunks)).toEqual([1]);
+    const scores = new SeededRandom(5).uniformArray(2 * 9000);
+    await expectMatches(scores, 2, 9000, 10, true);
+    scores[9000 + 6001] = NaN;
+    await expect(selectTopK(gpu(), Tensor.from(gpu(), scores, [2, 9000]), 10, { kernel: 'rounds' })).rejects.toThrow(/1 NaN value\(s\); the first is at row 1, column 6001/);
+  });
+
+  it('merges k-best lists given as order keys with their indices (mergeTopKPlan)', async () => {
+    // Two lists per row from two blocks of a row of 600 entries: [0, 300) and [300, 600).
+    const rng = new SeededRandom(8);
+    const scores = Float32Array.from({ length: 2 * 600 }, () => rng.int(20));
+    const half = (r: number, b: number) => scores.slice(r * 600 + b * 300, r * 600 + b * 300 + 300);
+    const keys = new Uint32Array(2 * 2 * 8);
+    const indices = new Uint32Array(2 * 2 * 8);
+    for (let b = 0; b < 2; b++) {
+      const part = await selectTopK(gpu(), Tensor.from(gpu(), Float32Array.from([...half(0, b), ...half(1, b)]), [2, 300]), 8);
+      for (let r = 0; r < 2; r++) {
+        for (let j = 0; j < 8; j++) {
+          const value = new Float32Array([part.values[r * 8 + j]]);
+          const bits = new Uint32Array(value.buffer)[0];
+          keys[r * 16 + b * 8 + j] = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+          indices[r * 16 + b * 8 + j] = part.indices[r * 8 + j] + b * 300;
+        }
+      }
+    }
+    const plan = mergeTopKPlan(gpu(), Tensor.from(gpu(), keys, [2, 16], 'u32'), Tensor.from(gpu(), indices, [2, 16], 'u32'), 8);
+    const batch = new CommandBatch(gpu());
+    for (const program of plan.programs) batch.dispatch(program);
+    await batch.submit();
+    const merged = await readTopK(gpu(), plan);
+    plan.dispose();
+    const expected = selectTopKReference(scores, 2, 600, 8, true);
+    expect(Array.from(merged.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(merged.values)).toEqual(Array.from(expected.values));
   });
 
   it('rejects k < 1, k > n, a forced multi-pass k > 1024 and bad shapes', async () => {

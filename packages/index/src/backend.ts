@@ -4,7 +4,7 @@
  * backends differ only in the kernels they run.
  */
 import type { FeatureGraph, FindProfileNeighbours } from './feature-graph';
-import type { CreateLloydEngine } from './kmeans';
+import type { RunKMeans } from './kmeans';
 import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
 import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from './search';
@@ -23,6 +23,8 @@ export interface ResidentItems {
   setSignatures(values: ItemSignatureValues): void;
   /** Scores every item for every query and returns the top-k rank keys (larger is better). */
   scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK>;
+  /** Bytes the items take where search runs (vectors and signatures). */
+  readonly residentBytes: number;
   dispose(): void;
 }
 
@@ -31,8 +33,8 @@ export interface IndexBackend {
   /** Adapter name for reports ('typescript' for the CPU backend). */
   readonly adapter: string;
   project(items: Matrix, projection: Matrix): Promise<Matrix>;
-  /** The k-means Lloyd iteration bound to the (sampled) points. */
-  lloyd: CreateLloydEngine;
+  /** k-means++ seeding and Lloyd iterations on the (sampled) points. */
+  kmeans: RunKMeans;
   /** Profile cosines (one GEMM) and the exact kNN of every feature. */
   profileNeighbours: FindProfileNeighbours;
   diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix>;

@@ -99,7 +99,7 @@ export async function buildEnergy(
       iterations: params.kmeansIterations,
       tolerance: params.kmeansTolerance,
       sampleSize: params.kmeansSample,
-      engine: backend.lloyd,
+      run: backend.kmeans,
     }),
   );
   // 3. Optical compression to T tokens.

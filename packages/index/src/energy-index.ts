@@ -199,6 +199,11 @@ export class EnergyIndex {
     return { kind: this.activeBackend.kind, adapter: this.activeBackend.adapter };
   }
 
+  /** Bytes the items take where search runs (GPU buffers on WebGPU): vectors and signatures. */
+  get residentBytes(): number {
+    return this.alive().residentBytes;
+  }
+
   get size(): number {
     return this.state.vectors.rows;
   }

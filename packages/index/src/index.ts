@@ -7,8 +7,8 @@ export * from './params';
 export type { Matrix, VectorInput } from './matrix';
 export { toMatrix, quantile, median, multiply } from './matrix';
 export { projectedDimension, projectionMatrix } from './projection';
-export { kmeans, defaultClusterCount, assignNearestReference, referenceLloyd, kmeansPlusPlus, updateCentroids, groupByLabel } from './kmeans';
-export type { LloydEngine, CreateLloydEngine } from './kmeans';
+export { kmeans, defaultClusterCount, assignNearestReference, referenceKMeans, kmeansPlusPlus, kmeansPlusPlusRows, seedDraws, updateCentroids } from './kmeans';
+export type { KMeansProblem, KMeansRun, RunKMeans, SeedDraws } from './kmeans';
 export { compressCentroids } from './optical-compression';
 export { buildFeatureGraph, graphFromCosines, graphFromNeighbours, neighboursFromCosines, profileNeighboursReference, profilePairCosine, nearestFeatures, laplacianFromEdges, profileCosinesReference, applyLaplacian, edgeWeight } from './feature-graph';
 export type { FeatureGraph, ProfileNeighbours, FindProfileNeighbours } from './feature-graph';
@@ -26,10 +26,28 @@ export type { SaveTarget, LoadSource, SaveStep, SaveHooks } from './storage';
 export { writeSections, readSections, isContainer, CONTAINER_MAGIC, CONTAINER_VERSION } from './container';
 export type { NamedBytes, Sections } from './container';
 export { CpuBackend } from './cpu/cpu-backend';
-export { GpuBackend, rowBlocks } from './gpu/gpu-backend';
+export { GpuBackend } from './gpu/gpu-backend';
+export { runsOnHost } from './gpu/host';
+export { rowBlocks, blocksFor, bufferLimit, uploadRows } from './gpu/blocks';
 export type { GpuBackendOptions } from './gpu/gpu-backend';
 export type { IndexBackend, ResidentItems } from './backend';
-export { kmeansAssignProgram, kmeansUpdateProgram, squaredNormsProgram, squaredRowNorms, kmeansAssign, gpuLloyd } from './gpu/kmeans-assign';
-export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from './gpu/row-energies';
-export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
+export {
+  gpuKMeans,
+  gpuKMeansSeeds,
+  kmeansSeedDistancesProgram,
+  kmeansSeedPickProgram,
+  kmeansSeedTakeProgram,
+  kmeansAssignProgram,
+  kmeansIterationProgram,
+  kmeansUpdateProgram,
+  labelSlots,
+  squaredNormsProgram,
+  squaredRowNorms,
+} from './gpu/kmeans';
+export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, rowEnergiesOfBlocks, uploadEdges } from './gpu/row-energies';
+export { scoreProgram, packStats, productRows, stackQueries } from './gpu/score';
+export { productsProgram, productsKernelFor } from './gpu/products';
+export type { ProductsKernel } from './gpu/products';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
+export { registerIndexKernelChecks, indexKernelChecks } from './selfcheck';
+export { clusteredVectors } from './synthetic';

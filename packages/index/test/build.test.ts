@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnergyIndex, type BuildProgress } from '../src';
+import { EnergyIndex, GpuBackend, runsOnHost, type BuildProgress } from '../src';
 import { clusteredVectors } from './fixtures';
 import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
@@ -32,9 +32,10 @@ describe('build: determinism, report, GPU vs TS parity', () => {
     expect(Array.from(a.itemSignatures().lambda)).not.toEqual(Array.from(b.itemSignatures().lambda));
   });
 
-  it('GPU and TS builds agree stage by stage', async () => {
+  it('GPU and TS builds agree stage by stage (every stage on the GPU)', async () => {
     const cpu = await EnergyIndex.build(corpus, { ...options, backend: 'cpu' });
-    const web = await EnergyIndex.build(corpus, { ...options, backend: 'webgpu', gpu: gpu() });
+    // hostMaxWork 0: the small centroid stages run on the GPU too (by default they stay on the host).
+    const web = await EnergyIndex.build(corpus, { ...options, computeBackend: new GpuBackend(gpu(), { hostMaxWork: 0 }) });
     const rc = cpu.report;
     const rw = web.report;
     for (const key of ['clusters', 'tokens', 'subCentroids', 'splits', 'projectedFeatures', 'kmeansIterations'] as const) expect(rw[key]).toBe(rc[key]);
@@ -50,6 +51,13 @@ describe('build: determinism, report, GPU vs TS parity', () => {
     expectClose(sw.quadratic, sc.quadratic, 1e-4, 1e-5, 'xLx');
     expectClose(sw.norm, sc.norm, 1e-5, 1e-5, 'norm');
     web.dispose();
+  });
+
+  it('sends small centroid stages to the host and large ones to the GPU', () => {
+    expect(runsOnHost(2043 * 45 * 128)).toBe(true); // the demo's k-means
+    expect(runsOnHost(16_384 * 316 * 384)).toBe(false); // k-means at 100K
+    expect(runsOnHost(384 ** 2 * 316)).toBe(false); // profile cosines at 100K
+    expect(runsOnHost(1, 0)).toBe(false);
   });
 
   it('reports every stage through onProgress and in report.timings', async () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommandBatch, SeededRandom, Tensor } from '@opticspace/gpu';
 import {
-  assignNearestReference,
   graphFromCosines,
-  kmeansAssign,
-  kmeansAssignProgram,
-  gpuLloyd,
-  referenceLloyd,
-  groupByLabel,
-  squaredNormsProgram,
-  squaredRowNorms,
   packStats,
   prepareQueries,
   profileCosinesReference,
@@ -17,7 +9,8 @@ import {
   rowEnergiesReference,
   scoreKeysReference,
   scoreProgram,
-  queryProductsProgram,
+  productsProgram,
+  productsKernelFor,
   stackQueries,
   productRows,
   projectOnGpu,
@@ -44,86 +37,6 @@ async function randomGraph(seed: number, features: number) {
 
 describe('index kernels: GPU vs TS reference', () => {
   const gpu = useGpu('index kernels');
-
-  for (const [n, k, f] of [
-    [1, 1, 1],
-    [7, 3, 5],
-    [65, 9, 33],
-    [300, 17, 32],
-  ]) {
-    it(`k-means assignment n=${n} k=${k} f=${f}`, async () => {
-      const rng = new SeededRandom(n * 31 + k);
-      const points = matrix(rng.normalArray(n * f), f);
-      const centroids = matrix(rng.normalArray(k * f), f);
-      const expected = await assignNearestReference(points, centroids);
-      const actual = await kmeansAssign(gpu(), points, centroids);
-      // Labels may only differ where two centroids are equally near within f32 rounding.
-      for (let i = 0; i < n; i++) {
-        if (actual[i] === expected[i]) continue;
-        const distance = (c: number) => {
-          let s = 0;
-          for (let j = 0; j < f; j++) s += (points.data[i * f + j] - centroids.data[c * f + j]) ** 2;
-          return s;
-        };
-        expect(Math.abs(distance(actual[i]) - distance(expected[i]))).toBeLessThan(1e-4 * distance(expected[i]) + 1e-6);
-      }
-      expect(actual.length).toBe(n);
-    });
-  }
-
-  it('k-means assignment breaks exact ties to the lower centroid index', async () => {
-    const points = matrix(Float32Array.from([0, 0, 1, 1]), 2);
-    const centroids = matrix(Float32Array.from([1, 0, -1, 0, 0, 1, 1, 1, 1, 1]), 2);
-    expect(Array.from(await kmeansAssign(gpu(), points, centroids))).toEqual([0, 3]);
-    expect(Array.from(await assignNearestReference(points, centroids))).toEqual([0, 3]);
-  });
-
-  it('rejects mismatched k-means shapes', () => {
-    const products = Tensor.from(gpu(), new Float32Array(6), [2, 3]);
-    const norms = Tensor.from(gpu(), new Float32Array(2), [2]);
-    const labels = Tensor.empty(gpu(), [2], 'u32');
-    expect(() => kmeansAssignProgram(products, norms, labels)).toThrow(/kmeansAssign: products \[2,3\], centroid norms \[2\]/);
-  });
-
-  for (const [n, k, f] of [
-    [1, 1, 3],
-    [130, 5, 12],
-    [301, 17, 33],
-  ]) {
-    it(`Lloyd on the GPU (GEMM + argmin, grouped means, norms) matches the TS engine n=${n} k=${k} f=${f}`, async () => {
-      const points = matrix(clusteredVectors(n + k, n, f, Math.max(1, k - 1)), f);
-      // Initial centres: the first k points, one of them far away so its cluster stays empty.
-      const initial = matrix(points.data.slice(0, k * f), f);
-      if (k > 1) initial.data.fill(1e3, (k - 1) * f, k * f);
-      const gpuEngine = gpuLloyd(gpu(), points, initial);
-      const reference = referenceLloyd(points, initial);
-      try {
-        for (let round = 0; round < 3; round++) {
-          const labels = await gpuEngine.assign();
-          expect(Array.from(labels)).toEqual(Array.from(await reference.assign()));
-          await gpuEngine.update(labels);
-          await reference.update(labels);
-          expectClose((await gpuEngine.centroids()).data, (await reference.centroids()).data, 1e-5, 1e-5, `centroids round ${round}`);
-        }
-        if (k > 1) expect(Array.from((await gpuEngine.centroids()).data.slice((k - 1) * f))).toEqual(new Array(f).fill(1e3));
-      } finally {
-        gpuEngine.dispose();
-      }
-    });
-  }
-
-  it('groupByLabel is a stable counting sort', () => {
-    const grouped = groupByLabel(Uint32Array.from([2, 0, 2, 1, 0, 2]), 4);
-    expect(Array.from(grouped.offsets)).toEqual([0, 2, 3, 6, 6]);
-    expect(Array.from(grouped.members)).toEqual([1, 4, 3, 0, 2, 5]);
-  });
-
-  it('squared norms kernel', async () => {
-    const values = matrix(new SeededRandom(4).normalArray(67 * 9), 9);
-    const norms = Tensor.empty(gpu(), [67]);
-    await new CommandBatch(gpu()).dispatch(squaredNormsProgram(Tensor.from(gpu(), values.data, [67, 9]), norms)).submit();
-    expectClose((await norms.read()) as Float32Array, squaredRowNorms(values), 1e-5, 1e-6, 'norms');
-  });
 
   for (const [rows, features] of [
     [1, 4],
@@ -172,7 +85,7 @@ describe('index kernels: GPU vs TS reference', () => {
     const rows = productRows(mode, b);
     const products = Tensor.empty(gpu(), [rows, n]);
     await new CommandBatch(gpu())
-      .dispatch(queryProductsProgram(gpu(), t(stackQueries(queries, mode === 'energy'), [rows, f]), t(vectors.data, [n, f]), products))
+      .dispatch(productsProgram(gpu(), t(stackQueries(queries, mode === 'energy'), [rows, f]), t(vectors.data, [n, f]), products))
       .dispatch(
         scoreProgram(
           products,
@@ -208,40 +121,48 @@ describe('index kernels: GPU vs TS reference', () => {
     expect(actual[20]).toBe(0);
   });
 
-  // f = 19: the scalar matrix-vector kernel, f = 20: the vec4 one; rows 3, 5, 31, 33, 70 leave a
-  // partial group of 4 query rows, n = 77, 3, 2, 1 a partial group of 4 items.
+  // f = 19: scalar loads of the matrix-vector kernel, f = 20: vec4 ones; rows 3, 5, 31, 33, 70
+  // leave a partial group of 4 rows, n = 77, 3, 2, 1 a partial group of 4 items. Both kernels of
+  // productsKernelFor (the tiled GEMM of @opticspace/gpu for many rows) on every shape.
   for (const [rows, f, n] of [
     [1, 19, 77],
     [2, 19, 77],
     [5, 19, 77],
     [31, 19, 77],
-    [32, 19, 77],
     [33, 19, 77],
     [70, 19, 77],
     [1, 20, 77],
     [3, 20, 77],
-    [5, 20, 77],
-    [31, 20, 77],
     [32, 20, 77],
-    [33, 20, 77],
     [70, 20, 77],
     [5, 19, 2],
     [2, 20, 3],
     [9, 20, 1],
   ]) {
-    it(`query products (matrix-vector kernels) rows=${rows} f=${f} n=${n}`, async () => {
-      const rng = new SeededRandom(rows + 100 * f);
-      const queries = matrix(rng.normalArray(rows * f), f);
-      const items = matrix(rng.normalArray(n * f), f);
-      const transposed = new Float32Array(f * n);
-      for (let i = 0; i < n; i++) for (let c = 0; c < f; c++) transposed[c * n + i] = items.data[i * f + c];
-      const products = Tensor.empty(gpu(), [rows, n]);
-      await new CommandBatch(gpu())
-        .dispatch(queryProductsProgram(gpu(), Tensor.from(gpu(), queries.data, [rows, f]), Tensor.from(gpu(), items.data, [n, f]), products))
-        .submit();
-      expectClose((await products.read()) as Float32Array, multiply(queries, { data: transposed, rows: f, columns: n }).data, 1e-4, 1e-4, 'products');
-    });
+    for (const kernel of ['matvec', 'gemm'] as const) {
+      it(`products (${kernel}) rows=${rows} f=${f} n=${n}`, async () => {
+        const rng = new SeededRandom(rows + 100 * f);
+        const queries = matrix(rng.normalArray(rows * f), f);
+        const items = matrix(rng.normalArray(n * f), f);
+        const transposed = new Float32Array(f * n);
+        for (let i = 0; i < n; i++) for (let c = 0; c < f; c++) transposed[c * n + i] = items.data[i * f + c];
+        const products = Tensor.empty(gpu(), [rows, n]);
+        await new CommandBatch(gpu())
+          .dispatch(productsProgram(gpu(), Tensor.from(gpu(), queries.data, [rows, f]), Tensor.from(gpu(), items.data, [n, f]), products, kernel))
+          .submit();
+        expectClose((await products.read()) as Float32Array, multiply(queries, { data: transposed, rows: f, columns: n }).data, 1e-4, 1e-4, 'products');
+      });
+    }
   }
+
+  it('picks the matrix-vector kernel for few rows or cache-sized items, the tiled GEMM otherwise', () => {
+    expect(productsKernelFor(2, 100_000, 384)).toBe('matvec'); // one query
+    expect(productsKernelFor(16, 100_000, 384)).toBe('matvec');
+    expect(productsKernelFor(128, 100_000, 384)).toBe('gemm'); // a batch of 64 in energy mode
+    expect(productsKernelFor(128, 10_000, 384)).toBe('matvec'); // 15 MB of items
+    expect(productsKernelFor(316, 16_384, 384)).toBe('matvec'); // k-means at 100K: the 25 MB sample
+    expect(productsKernelFor(1024, 65_536, 384)).toBe('gemm');
+  });
 
   for (const [x, f] of [
     [1, 1],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@opticspace/gpu';
-import { EnergyIndex, GpuBackend, rowBlocks, rowEnergiesReference, type SearchHit, type SearchMethod } from '../src';
+import { EnergyIndex, GpuBackend, blocksFor, rowBlocks, rowEnergiesReference, uploadRows, type SearchHit, type SearchMethod } from '../src';
 import { clusteredVectors, rowsOf } from './fixtures';
 import { expectClose, useGpu } from '@opticspace/gpu/testing';
 
@@ -128,6 +128,15 @@ describe('large corpora in row blocks (WebGPU)', () => {
   it('splits rows into blocks', () => {
     expect(rowBlocks(10, 4)).toEqual([[0, 4], [4, 8], [8, 10]]);
     expect(rowBlocks(8, 4)).toEqual([[0, 4], [4, 8]]);
+    expect(blocksFor(1_000_000, 2 ** 31 - 4, 384 * 4)).toEqual([{ start: 0, rows: 1_000_000 }]);
+    expect(blocksFor(4_000_000, 2 ** 31 - 4, 384 * 4).map((b) => b.rows)).toEqual([1_398_101, 1_398_101, 1_203_798]);
+  });
+
+  it('uploads a block of rows in chunks (bounded staging memory)', async () => {
+    const matrix = { data: Float32Array.from({ length: 7 * 5 }, (_, i) => i), rows: 7, columns: 5 };
+    const tensor = uploadRows(gpu(), matrix, { start: 2, rows: 4 }, 12);
+    expect(Array.from((await tensor.read()) as Float32Array)).toEqual(Array.from(matrix.data.slice(10, 30)));
+    tensor.dispose();
   });
 
   it('a corpus stored in 7 buffers and queries in 2 batches give the single-buffer results', async () => {
@@ -144,6 +153,40 @@ describe('large corpora in row blocks (WebGPU)', () => {
     }
     blocked.dispose();
     whole.dispose();
+  });
+});
+
+describe('every per-item buffer in row blocks: a device capped at 16 KiB per binding', () => {
+  // WebGPU never grants limits below its defaults, so the device applies the caps itself: every
+  // tensor (and the pool's buckets) must fit 16 KiB, or the build fails with LimitExceededError.
+  const capped = useGpu('index capped limits', { capLimits: { maxStorageBufferBindingSize: 16 * 1024, maxBufferSize: 4 * 2 ** 20 } });
+  const whole = useGpu('index whole limits');
+  const items = 1500;
+  const data = clusteredVectors(41, items, F, 12);
+  const many = rowsOf(clusteredVectors(42, 40, F, 12), F);
+
+  it('builds and searches like the unblocked device (128-row item blocks, 40 queries in several batches)', async () => {
+    expect(capped().limits.maxStorageBufferBindingSize).toBe(16 * 1024);
+    const options = { dimension: F, splitQuantile: 0.8, seed: 3 };
+    // hostMaxWork 0: k-means, the feature graphs and diffusion on the GPU too, despite the small sizes.
+    const blocked = await EnergyIndex.build(data, { ...options, computeBackend: new GpuBackend(capped(), { hostMaxWork: 0 }) });
+    const reference = await EnergyIndex.build(data, { ...options, computeBackend: new GpuBackend(whole(), { hostMaxWork: 0 }) });
+    expect(blocked.report.kmeansIterations).toBe(reference.report.kmeansIterations);
+    expect(blocked.report.edges).toEqual(reference.report.edges);
+    expectClose(blocked.itemSignatures().lambda, reference.itemSignatures().lambda, 1e-5, 1e-5, 'lambda');
+    expectClose(blocked.itemSignatures().quadratic, reference.itemSignatures().quadratic, 1e-4, 1e-5, 'xLx');
+    for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid'] as const) {
+      for (const k of [1, 10, 300]) {
+        const a = (await blocked.search(many, { k, method, weights })).flat();
+        const b = (await reference.search(many, { k, method, weights })).flat();
+        expect(a.map((hit) => hit.index)).toEqual(b.map((hit) => hit.index));
+        expectClose(Float32Array.from(a, (hit) => hit.score), Float32Array.from(b, (hit) => hit.score), 1e-5, 1e-5, `${method} k=${k} scores`);
+      }
+    }
+    // 1500 items of 32 floats in 16 KiB blocks, and their statistics, on the GPU.
+    expect(blocked.residentBytes).toBe(items * (F + 4) * 4);
+    blocked.dispose();
+    reference.dispose();
   });
 });
 

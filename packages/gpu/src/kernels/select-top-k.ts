@@ -23,6 +23,13 @@ const ROUNDS_MAX_K_SHORT_ROWS = 64;
 const MIN_BEST = 256;
 /** Most queue slots: with 1024 kept entries, 12 KiB of workgroup memory (under the 16 KiB minimum). */
 const MAX_QUEUE = 512;
+/**
+ * Entries per workgroup of the rounds kernel: longer rows are split into chunks selected in
+ * parallel (one workgroup doing k scans of a 100K row is latency-bound on a GPU), then their
+ * k-best lists are merged by the same kernel. At least ROUNDS_SHRINK * k, so each merge shrinks.
+ */
+const ROUNDS_CHUNK = 4096;
+const ROUNDS_SHRINK = 4;
 /** Workgroups per row in the first pass for long rows: parallelism vs candidates to merge. */
 const MAX_CHUNKS_PER_ROW = 32;
 /** Smallest chunk, as a multiple of BEST: the first BEST entries fill the kept list, later ones are mostly filtered out. */
@@ -69,6 +76,19 @@ export function topKPasses(length: number, k: number): { best: number; queue: nu
   return { best, queue: Math.min(best, MAX_QUEUE), passes };
 }
 
+/** Rounds geometry for rows of `length` entries: chunks selected in parallel, then merges of their k-best lists until one chunk is left. */
+export function topKRounds(length: number, k: number): TopKPass[] {
+  const passes: TopKPass[] = [];
+  const largestChunk = Math.max(ROUNDS_CHUNK, ROUNDS_SHRINK * k);
+  for (;;) {
+    const chunks = Math.ceil(length / largestChunk);
+    passes.push({ length, chunkSize: Math.ceil(length / chunks), chunks });
+    if (chunks === 1) break;
+    length = chunks * k;
+  }
+  return passes;
+}
+
 /**
  * GPU-resident top-k: the programs to batch, the [rows, k] u32 result tensors (order keys, see
  * `decodeTopKKeys`, and positions within each row), and a status tensor whose first u32 counts
@@ -109,38 +129,70 @@ function checkK(k: number, n: number): void {
 export function selectTopKPlan(ctx: GpuContext, scores: Tensor, k: number, options: SelectTopKOptions = {}): TopKPlan {
   const { rows, n } = rowsOf(scores);
   checkK(k, n);
+  const kernel = options.kernel ?? topKKernelFor(n, k);
+  if (kernel === 'passes' && k > PASSES_MAX_K) {
+    throw new InvalidInputError(`selectTopK: the multi-pass kernel takes k <= ${PASSES_MAX_K}, got ${k}`);
+  }
   const largest = options.largest ?? true;
+  return plan(ctx, { kernel, rows, n, k, largest }, (status, owned) =>
+    kernel === 'rounds'
+      ? roundsPrograms(ctx, { keys: scores, indices: scores, fromKeys: false }, rows, n, k, largest, status, owned)
+      : passesPrograms(ctx, scores, rows, n, k, largest, status, owned),
+  );
+}
+
+/**
+ * Plans the merge of k-best lists (or of any entries given as order keys): keys [rows, n], as a
+ * plan's `keys` (made with the same `largest`), with each entry's index (e.g. its position in a
+ * longer row split into blocks). The k best per row, ties to the lower index; the rounds kernel.
+ */
+export function mergeTopKPlan(ctx: GpuContext, keys: Tensor, indices: Tensor, k: number, options: { largest?: boolean } = {}): TopKPlan {
+  if (keys.dtype !== 'u32' || indices.dtype !== 'u32' || keys.size !== indices.size || keys.shape.length !== 2) {
+    throw new ShapeError(`mergeTopK: keys and indices must be u32 [rows, n] of one shape, got ${keys.dtype} ${shapeToString(keys.shape)} and ${indices.dtype} ${shapeToString(indices.shape)}`);
+  }
+  const [rows, n] = keys.shape;
+  checkK(k, n);
+  const largest = options.largest ?? true;
+  return plan(ctx, { kernel: 'rounds', rows, n, k, largest }, (status, owned) => roundsPrograms(ctx, { keys, indices, fromKeys: true }, rows, n, k, largest, status, owned));
+}
+
+type Programs = { programs: ComputeProgram[]; keys: Tensor; indices: Tensor };
+
+/** A plan from the programs `build` records on a fresh status tensor; tensors it allocates go in `owned`. */
+function plan(ctx: GpuContext, shape: Pick<TopKPlan, 'kernel' | 'rows' | 'n' | 'k' | 'largest'>, build: (status: Tensor, owned: Tensor[]) => Programs): TopKPlan {
   const status = Tensor.from(ctx, [0, 0], [2], 'u32');
   const owned: Tensor[] = [status];
   try {
-    const kernel = options.kernel ?? topKKernelFor(n, k);
-    if (kernel === 'passes' && k > PASSES_MAX_K) {
-      throw new InvalidInputError(`selectTopK: the multi-pass kernel takes k <= ${PASSES_MAX_K}, got ${k}`);
-    }
-    const { programs, keys, indices } = kernel === 'rounds' ? roundsPrograms(ctx, scores, rows, n, k, largest, status, owned) : passesPrograms(ctx, scores, rows, n, k, largest, status, owned);
-    return { kernel, rows, n, k, largest, programs, keys, indices, status, dispose: () => owned.forEach((t) => t.dispose()) };
+    return { ...shape, ...build(status, owned), status, dispose: () => owned.forEach((t) => t.dispose()) };
   } catch (error) {
     owned.forEach((t) => t.dispose());
     throw error;
   }
 }
 
-type Programs = { programs: ComputeProgram[]; keys: Tensor; indices: Tensor };
+/** Entries to select from: raw f32 scores (positions are the indices), or order keys with their indices. */
+type RoundsInput = { keys: Tensor; indices: Tensor; fromKeys: boolean };
 
-function roundsPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number, k: number, largest: boolean, status: Tensor, owned: Tensor[]): Programs {
-  const keys = Tensor.empty(ctx, [rows, k], 'u32');
-  const indices = Tensor.empty(ctx, [rows, k], 'u32');
-  owned.push(keys, indices);
-  const program: ComputeProgram = {
-    name: 'select_rounds',
-    source: shaderSource(roundsSource, { includes: [orderKeySource], entry: 'row' }),
-    // Short rows use narrow workgroups: fewer idle lanes and cheaper barriers.
-    constants: { WORKGROUP_SIZE: n <= SHORT_ROW ? 64 : 256 },
-    bindings: [scores, keys, indices, status],
-    uniforms: [{ u32: rows }, { u32: n }, { u32: k }, { u32: largest ? 1 : 0 }],
-    workgroups: linearWorkgroups(ctx, rows, 1),
-  };
-  return { programs: [program], keys, indices };
+function roundsPrograms(ctx: GpuContext, input: RoundsInput, rows: number, n: number, k: number, largest: boolean, status: Tensor, owned: Tensor[]): Programs {
+  const programs: ComputeProgram[] = [];
+  let { keys: inputKeys, indices: inputIndices } = input;
+  topKRounds(n, k).forEach((pass, p) => {
+    const keys = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
+    const indices = Tensor.empty(ctx, [rows * pass.chunks, k], 'u32');
+    owned.push(keys, indices);
+    programs.push({
+      name: 'select_rounds',
+      source: shaderSource(roundsSource, { includes: [orderKeySource], entry: 'row' }),
+      // Short chunks use narrow workgroups: fewer idle lanes and cheaper barriers.
+      constants: { WORKGROUP_SIZE: pass.chunkSize <= SHORT_ROW ? 64 : 256, FROM_KEYS: p > 0 || input.fromKeys ? 1 : 0 },
+      bindings: [inputKeys, inputIndices, keys, indices, status],
+      uniforms: [{ u32: rows }, { u32: pass.length }, { u32: k }, { u32: largest ? 1 : 0 }, { u32: pass.chunkSize }, { u32: pass.chunks }],
+      workgroups: linearWorkgroups(ctx, rows * pass.chunks, 1),
+    });
+    inputKeys = keys;
+    inputIndices = indices;
+  });
+  return { programs, keys: inputKeys, indices: inputIndices };
 }
 
 function passesPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number, k: number, largest: boolean, status: Tensor, owned: Tensor[]): Programs {

@@ -2,7 +2,7 @@
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import { diffuse } from '../diffusion';
 import { profileNeighboursReference, type FeatureGraph } from '../feature-graph';
-import { referenceLloyd } from '../kmeans';
+import { referenceKMeans } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
 import { selectTopKReference } from '@opticspace/gpu';
@@ -11,7 +11,7 @@ import { scoreKeysReference, sliceQueries, type ItemStore, type PreparedQueries,
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'typescript';
-  readonly lloyd = referenceLloyd;
+  readonly kmeans = referenceKMeans;
   readonly profileNeighbours = profileNeighboursReference;
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {
@@ -46,6 +46,11 @@ class CpuItems implements ResidentItems {
 
   setSignatures(values: ItemSignatureValues): void {
     this.store = { vectors: this.store.vectors, ...values };
+  }
+
+  /** The vectors and the four signature arrays (the vectors are shared with the index's state). */
+  get residentBytes(): number {
+    return this.store.vectors.data.byteLength + 4 * this.store.lambda.byteLength;
   }
 
   async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {

@@ -1,11 +1,12 @@
 /**
- * Dense GPU stages on @opticspace/gpu's generic kernels: the projection GEMM, the profile-cosine
- * GEMM (+ top-k for the kNN) and the diffusion steps as CSR products. References: matrix.ts
+ * Dense GPU stages: the projection GEMM, the profile cosines (one product, products.ts, + top-k
+ * for the kNN) and the diffusion steps as CSR products. References: matrix.ts
  * multiply, feature-graph.ts profileCosinesReference / profileNeighboursReference, diffusion.ts diffuse.
  */
 import { CommandBatch, CsrMatrix, Tensor, csrMatmulProgram, matmulProgram, runKernel, selectTopKPlan, type GpuContext } from '@opticspace/gpu';
 import type { FeatureGraph, ProfileNeighbours } from '../feature-graph';
 import type { Matrix } from '../matrix';
+import { productsProgram } from './products';
 
 async function readMatrix(tensor: Tensor, rows: number, columns: number): Promise<Matrix> {
   return { data: Float32Array.from((await tensor.read()) as Float32Array), rows, columns };
@@ -28,23 +29,24 @@ export async function projectOnGpu(ctx: GpuContext, items: Matrix, projection: M
   }
 }
 
+/** The column-normalised centroids, transposed: [F', X], one profile per row (host: [X, F'] is small). */
 function normalisedProfiles(centroids: Matrix): Float32Array {
   const { rows, columns, data } = centroids;
   const norms = new Float64Array(columns);
   for (let r = 0; r < rows; r++) for (let f = 0; f < columns; f++) norms[f] += data[r * columns + f] ** 2;
-  const normalised = new Float32Array(data.length);
+  const profiles = new Float32Array(data.length);
   for (let r = 0; r < rows; r++) {
-    for (let f = 0; f < columns; f++) normalised[r * columns + f] = norms[f] > 0 ? data[r * columns + f] / Math.sqrt(norms[f]) : 0;
+    for (let f = 0; f < columns; f++) profiles[f * rows + r] = norms[f] > 0 ? data[r * columns + f] / Math.sqrt(norms[f]) : 0;
   }
-  return normalised;
+  return profiles;
 }
 
-/** Column-normalised centroids (host, [X, F'] is small), then one GEMM: cos = Cn^T Cn. */
+/** Normalised profiles P [F', X], then one product: cos = P P^T (products.ts picks the kernel). */
 async function withProfileCosines<T>(ctx: GpuContext, centroids: Matrix, use: (cosines: Tensor, batch: CommandBatch) => Promise<T>): Promise<T> {
-  const profiles = Tensor.from(ctx, normalisedProfiles(centroids), [centroids.rows, centroids.columns]);
+  const profiles = Tensor.from(ctx, normalisedProfiles(centroids), [centroids.columns, centroids.rows]);
   const cosines = Tensor.empty(ctx, [centroids.columns, centroids.columns]);
   try {
-    const batch = new CommandBatch(ctx).dispatch(matmulProgram(ctx, profiles, profiles, cosines, { transposeA: true }));
+    const batch = new CommandBatch(ctx).dispatch(productsProgram(ctx, profiles, profiles, cosines));
     return await use(cosines, batch);
   } finally {
     profiles.dispose();

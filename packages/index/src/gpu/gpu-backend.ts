@@ -1,240 +1,86 @@
 /**
- * The WebGPU backend. Item vectors and their signatures stay resident on the GPU from the
- * signature pass through every search; a search uploads only the queries (and L q, their
- * statistics) and reads back only the top-k indices and keys.
- * Scoring is one product [Q; L Q] @ X^T (score.ts queryProductsProgram), one combine kernel per
- * mode and a GPU top-k, all in one submit per batch of queries with one readback (into mappable
- * buffers kept across calls). Corpora larger than one storage buffer are kept in row blocks.
+ * The WebGPU backend. Item vectors and their signatures stay resident on the GPU (items.ts) from
+ * the signature pass through every search. Every per-item buffer of a build or a search is kept
+ * in row blocks that fit the device's binding and buffer limits (blocks.ts). Stages small enough
+ * to finish on the host faster than a GPU round trip run the TS reference (host.ts).
  */
-import { CommandBatch, Tensor, decodeTopKKeys, selectTopKPlan, type GpuContext } from '@opticspace/gpu';
-import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
-import type { FeatureGraph } from '../feature-graph';
+import type { GpuContext } from '@opticspace/gpu';
+import type { IndexBackend, ResidentItems } from '../backend';
+import { diffuse } from '../diffusion';
+import { profileNeighboursReference, type FeatureGraph, type FindProfileNeighbours } from '../feature-graph';
+import { referenceKMeans, type RunKMeans } from '../kmeans';
 import type { Matrix } from '../matrix';
-import { referenceLloyd } from '../kmeans';
-import type { RowEnergies } from '../row-energies';
-import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
-import { gpuLloyd } from './kmeans-assign';
-import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
+import { rowEnergiesReference, type RowEnergies } from '../row-energies';
+import { blocksFor, bufferLimit, sliceRows } from './blocks';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
-import { packStats, productRows, queryProductsProgram, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
+import { runsOnHost } from './host';
+import { GpuItems } from './items';
+import { gpuKMeans } from './kmeans';
+import { rowEnergies } from './row-energies';
 
 export interface GpuBackendOptions {
   /**
-   * Largest buffer the backend binds (default: the device's maxStorageBufferBindingSize).
-   * Item matrices above it are stored in row blocks, each scored by its own product.
+   * Largest buffer the backend uses (default and upper bound: the device's
+   * maxStorageBufferBindingSize and maxBufferSize). Per-item buffers above it are kept in row blocks.
    */
   maxBufferBytes?: number;
-}
-
-/** Row ranges [start, end) of at most `rowsPerBlock` rows. */
-export function rowBlocks(rows: number, rowsPerBlock: number): Array<[number, number]> {
-  const blocks: Array<[number, number]> = [];
-  for (let start = 0; start < rows; start += rowsPerBlock) blocks.push([start, Math.min(rows, start + rowsPerBlock)]);
-  return blocks.length ? blocks : [[0, 0]];
-}
-
-function sliceRows(matrix: Matrix, start: number, end: number): Matrix {
-  return { data: matrix.data.subarray(start * matrix.columns, end * matrix.columns), rows: end - start, columns: matrix.columns };
+  /** Stages of at most this many multiply-adds run on the host (default 2^25; 0: all on the GPU, as tests do). */
+  hostMaxWork?: number;
 }
 
 export class GpuBackend implements IndexBackend {
   readonly kind = 'webgpu' as const;
   readonly adapter: string;
   readonly maxBufferBytes: number;
+  private readonly hostMaxWork: number | undefined;
+  /** Points x clusters x features per pass. */
+  readonly kmeans: RunKMeans;
+  /** Features^2 x centroids (the profile cosines). */
+  readonly profileNeighbours: FindProfileNeighbours;
+  /** Steps x Laplacian entries x centroids. */
+  readonly diffuse: (centroids: Matrix, graph: FeatureGraph, eta: number, steps: number) => Promise<Matrix>;
+  /** Rows x (features + edges). */
+  readonly rowEnergies: (rows: Matrix, graph: FeatureGraph) => Promise<RowEnergies>;
 
   constructor(
     readonly ctx: GpuContext,
     options: GpuBackendOptions = {},
   ) {
     this.adapter = ctx.adapterName;
-    this.maxBufferBytes = Math.min(options.maxBufferBytes ?? Infinity, ctx.limits.maxStorageBufferBindingSize);
-  }
-
-  /** Rows of `columns` f32 values that fit one buffer. */
-  rowsPerBuffer(columns: number): number {
-    return Math.max(1, Math.floor(this.maxBufferBytes / (4 * Math.max(1, columns))));
+    this.maxBufferBytes = bufferLimit(ctx, options.maxBufferBytes);
+    this.hostMaxWork = options.hostMaxWork;
+    // A stage that runs `host` when runsOnHost(work(...args)), else `gpu`.
+    const bySize =
+      <A extends unknown[], R>(work: (...args: A) => number, host: (...args: A) => R, gpu: (...args: A) => R) =>
+      (...args: A): R =>
+        runsOnHost(work(...args), options.hostMaxWork) ? host(...args) : gpu(...args);
+    this.kmeans = bySize(({ points, clusters }) => points.rows * clusters * points.columns, referenceKMeans, gpuKMeans(ctx, this.maxBufferBytes));
+    this.profileNeighbours = bySize(
+      (centroids) => centroids.columns ** 2 * centroids.rows,
+      profileNeighboursReference,
+      (centroids, topk) => profileNeighboursOnGpu(ctx, centroids, topk),
+    );
+    this.diffuse = bySize(
+      (centroids, graph, _eta, steps) => steps * graph.values.length * centroids.rows,
+      async (centroids, graph, eta, steps) => diffuse(centroids, graph, eta, steps),
+      (centroids, graph, eta, steps) => diffuseOnGpu(ctx, centroids, graph, eta, steps),
+    );
+    this.rowEnergies = bySize(
+      (rows, graph) => rows.rows * (rows.columns + graph.edgeSource.length),
+      rowEnergiesReference,
+      (rows, graph) => rowEnergies(ctx, rows, graph),
+    );
   }
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {
-    const perBlock = Math.min(this.rowsPerBuffer(items.columns), this.rowsPerBuffer(projection.columns));
     const out = new Float32Array(items.rows * projection.columns);
-    for (const [start, end] of rowBlocks(items.rows, perBlock)) {
-      out.set((await projectOnGpu(this.ctx, sliceRows(items, start, end), projection)).data, start * projection.columns);
+    for (const block of blocksFor(items.rows, this.maxBufferBytes, 4 * Math.max(items.columns, projection.columns))) {
+      out.set((await projectOnGpu(this.ctx, sliceRows(items, block), projection)).data, block.start * projection.columns);
     }
     return { data: out, rows: items.rows, columns: projection.columns };
   }
 
-  /** Lloyd on the GPU with the sample resident; a sample too large for one buffer uses the TS engine. */
-  lloyd = (points: Matrix, initial: Matrix) =>
-    points.rows <= this.rowsPerBuffer(Math.max(points.columns, initial.rows)) ? gpuLloyd(this.ctx, points, initial) : referenceLloyd(points, initial);
-
-  profileNeighbours = (centroids: Matrix, topk: number) => profileNeighboursOnGpu(this.ctx, centroids, topk);
-
-  diffuse(centroids: Matrix, graph: FeatureGraph, eta: number, steps: number): Promise<Matrix> {
-    return diffuseOnGpu(this.ctx, centroids, graph, eta, steps);
-  }
-
-  rowEnergies(rows: Matrix, graph: FeatureGraph) {
-    return rowEnergies(this.ctx, rows, graph);
-  }
-
   async residentItems(vectors: Matrix): Promise<ResidentItems> {
-    return new GpuItems(this.ctx, vectors, this.rowsPerBuffer(vectors.columns), this.maxBufferBytes);
-  }
-}
-
-interface ItemBlock {
-  start: number;
-  rows: number;
-  vectors: Tensor;
-}
-
-class GpuItems implements ResidentItems {
-  private readonly blocks: ItemBlock[];
-  private readonly count: number;
-  private readonly features: number;
-  private stats: Tensor | null = null;
-  private readback: { indices: Tensor; keys: Tensor } | null = null;
-  private pending: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly ctx: GpuContext,
-    vectors: Matrix,
-    rowsPerBlock: number,
-    private readonly maxBufferBytes: number,
-  ) {
-    this.count = vectors.rows;
-    this.features = vectors.columns;
-    this.blocks = rowBlocks(vectors.rows, rowsPerBlock).map(([start, end]) => ({
-      start,
-      rows: end - start,
-      vectors: Tensor.from(ctx, sliceRows(vectors, start, end).data, [end - start, vectors.columns]),
-    }));
-  }
-
-  async energies(graph: FeatureGraph) {
-    const edges = uploadEdges(this.ctx, graph);
-    const parts: RowEnergies[] = [];
-    try {
-      for (const block of this.blocks) parts.push(await rowEnergiesOnTensor(block.vectors, edges));
-    } finally {
-      edges.dispose();
-    }
-    const concat = (pick: (e: RowEnergies) => Float32Array) => {
-      const out = new Float32Array(this.count);
-      parts.forEach((part, b) => out.set(pick(part), this.blocks[b].start));
-      return out;
-    };
-    return {
-      rows: this.count,
-      squaredNorm: concat((e) => e.squaredNorm),
-      quadratic: concat((e) => e.quadratic),
-      energySquareSum: concat((e) => e.energySquareSum),
-    };
-  }
-
-  setSignatures(values: ItemSignatureValues): void {
-    this.stats?.dispose();
-    const packed = packStats(values.lambda, values.dispersion, values.quadratic, values.norm);
-    this.stats = Tensor.from(this.ctx, packed, [values.lambda.length, 4]);
-  }
-
-  async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK> {
-    if (!this.stats) throw new Error('scoreTopK before setSignatures');
-    const count = queries.vectors.rows;
-    const indices = new Uint32Array(count * k);
-    const keys = new Float32Array(count * k);
-    // Bound the [batch, N] keys and each block's [2 batch, rows] products by the buffer limit.
-    const maxFloats = Math.min(this.maxBufferBytes / 4, 64 * 2 ** 20);
-    const largestBlock = Math.max(...this.blocks.map((b) => b.rows));
-    const batch = Math.max(
-      1,
-      Math.min(count, Math.floor(maxFloats / this.count), Math.floor(maxFloats / (2 * largestBlock)), this.ctx.limits.maxComputeWorkgroupsPerDimension),
-    );
-    for (let start = 0; start < count; start += batch) {
-      const part = sliceQueries(queries, start, Math.min(count, start + batch));
-      const top = await this.scoreBatch(part, mode, weights, k);
-      indices.set(top.indices, start * k);
-      keys.set(top.keys, start * k);
-    }
-    return { queries: count, k, indices, keys };
-  }
-
-  /**
-   * Per block: product + combine into one keys matrix; then top-k, and copies of the [rows, k]
-   * results into the mappable readback buffers: one submit and one readback per batch.
-   */
-  private scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<{ indices: Uint32Array; keys: Float32Array }> {
-    // One batch at a time: the readback buffers are shared by every call.
-    const run = this.pending.then(() => this.scoreBatchNow(part, mode, weights, k));
-    this.pending = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  private async scoreBatchNow(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
-    const rows = part.vectors.rows;
-    // Energy needs [Q; L Q] @ X^T; cosine and lambdaAware only Q @ X^T (half the work).
-    const stacked = Tensor.from(this.ctx, stackQueries(part, usesLaplacianProducts(mode)), [productRows(mode, rows), this.features]);
-    const queryStats = Tensor.from(this.ctx, packStats(part.lambda, part.dispersion, part.quadratic, part.norm), [rows, 4]);
-    const scores = Tensor.empty(this.ctx, [rows, this.count]);
-    const owned: Array<{ dispose(): void }> = [stacked, queryStats, scores];
-    try {
-      const batch = new CommandBatch(this.ctx);
-      for (const block of this.blocks) {
-        const products = Tensor.empty(this.ctx, [productRows(mode, rows), block.rows]);
-        owned.push(products);
-        batch
-          .dispatch(queryProductsProgram(this.ctx, stacked, block.vectors, products))
-          .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights, block.start));
-      }
-      const plan = selectTopKPlan(this.ctx, scores, k, { largest: true });
-      owned.push(plan);
-      for (const program of plan.programs) batch.dispatch(program);
-      const readback = this.readbackBuffers(rows * k);
-      await batch.copy(plan.indices, readback.indices).copy(plan.keys, readback.keys).submit();
-      const [indexBytes, keyBytes] = await Promise.all([mapCopy(readback.indices.buffer, rows * k * 4), mapCopy(readback.keys.buffer, rows * k * 4)]);
-      return { indices: new Uint32Array(indexBytes), keys: decodeTopKKeys(new Uint32Array(keyBytes), true) };
-    } finally {
-      for (const t of owned) t.dispose();
-    }
-  }
-
-  /** Mappable copies of the [rows, k] results, kept across calls and grown when a batch needs more. */
-  private readbackBuffers(values: number): { indices: Tensor; keys: Tensor } {
-    if (!this.readback || this.readback.indices.size < values) {
-      this.destroyReadback();
-      const size = Math.max(values, 64);
-      const create = () =>
-        new Tensor(this.ctx, [size], 'u32', this.ctx.device.createBuffer({ size: size * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
-      this.readback = { indices: create(), keys: create() };
-    }
-    return this.readback;
-  }
-
-  private destroyReadback(): void {
-    // Not pool buffers: destroyed here, never disposed into the pool.
-    this.readback?.indices.buffer.destroy();
-    this.readback?.keys.buffer.destroy();
-    this.readback = null;
-  }
-
-  dispose(): void {
-    for (const block of this.blocks) block.vectors.dispose();
-    this.stats?.dispose();
-    this.stats = null;
-    this.destroyReadback();
-  }
-}
-
-/** The first `byteLength` bytes of a MAP_READ buffer (one map round trip), left unmapped for reuse. */
-async function mapCopy(buffer: GPUBuffer, byteLength: number): Promise<ArrayBuffer> {
-  await buffer.mapAsync(GPUMapMode.READ, 0, byteLength);
-  try {
-    return buffer.getMappedRange(0, byteLength).slice(0);
-  } finally {
-    buffer.unmap();
+    return new GpuItems(this.ctx, vectors, this.maxBufferBytes, this.hostMaxWork);
   }
 }

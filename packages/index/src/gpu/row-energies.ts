@@ -1,8 +1,9 @@
 import source from '@shaders/index/row-energies.wgsl?raw';
-import { ShapeError, Tensor, flatDispatch, runKernel, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, ShapeError, Tensor, flatDispatch, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
 import type { RowEnergies } from '../row-energies';
+import { Readback } from './readback';
 
 const WORKGROUP_SIZE = 64;
 
@@ -45,26 +46,35 @@ export function rowEnergiesProgram(values: Tensor, edges: GpuEdges, sums: Tensor
   };
 }
 
-export function unpackRowEnergies(rows: number, sums: Float32Array): RowEnergies {
-  const squaredNorm = new Float32Array(rows);
-  const quadratic = new Float32Array(rows);
-  const energySquareSum = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    squaredNorm[r] = sums[r * 3];
-    quadratic[r] = sums[r * 3 + 1];
-    energySquareSum[r] = sums[r * 3 + 2];
-  }
-  return { rows, squaredNorm, quadratic, energySquareSum };
-}
-
-/** Row energies of a resident [rows, F'] tensor (reads back rows * 3 floats). */
-export async function rowEnergiesOnTensor(values: Tensor, edges: GpuEdges): Promise<RowEnergies> {
-  const rows = values.shape[0];
-  const sums = await runKernel(values.ctx, { shape: [rows, 3] }, (out) => rowEnergiesProgram(values, edges, out));
+/**
+ * Row energies of items resident in row blocks (values [rows_b, F'] from row `start`): one
+ * submit for every block and one readback of rows * 3 floats.
+ */
+export async function rowEnergiesOfBlocks(ctx: GpuContext, blocks: ReadonlyArray<{ start: number; values: Tensor }>, edges: GpuEdges): Promise<RowEnergies> {
+  const rows = blocks.reduce((sum, block) => sum + block.values.shape[0], 0);
+  const sums: Tensor[] = [];
+  const readback = new Readback(ctx);
   try {
-    return unpackRowEnergies(rows, (await sums.read()) as Float32Array);
+    const batch = new CommandBatch(ctx);
+    for (const block of blocks) {
+      sums.push(Tensor.empty(ctx, [block.values.shape[0], 3]));
+      batch.dispatch(rowEnergiesProgram(block.values, edges, sums[sums.length - 1]));
+    }
+    await readback.record(batch, sums.map((tensor) => ({ tensor, bytes: tensor.byteLength }))).submit();
+    const parts = await readback.read();
+    const energies: RowEnergies = { rows, squaredNorm: new Float32Array(rows), quadratic: new Float32Array(rows), energySquareSum: new Float32Array(rows) };
+    blocks.forEach((block, b) => {
+      const values = new Float32Array(parts[b]);
+      for (let r = 0; r < block.values.shape[0]; r++) {
+        energies.squaredNorm[block.start + r] = values[r * 3];
+        energies.quadratic[block.start + r] = values[r * 3 + 1];
+        energies.energySquareSum[block.start + r] = values[r * 3 + 2];
+      }
+    });
+    return energies;
   } finally {
-    sums.dispose();
+    readback.dispose();
+    for (const tensor of sums) tensor.dispose();
   }
 }
 
@@ -73,7 +83,7 @@ export async function rowEnergies(ctx: GpuContext, matrix: Matrix, graph: Featur
   const values = Tensor.from(ctx, matrix.data, [matrix.rows, matrix.columns]);
   const edges = uploadEdges(ctx, graph);
   try {
-    return await rowEnergiesOnTensor(values, edges);
+    return await rowEnergiesOfBlocks(ctx, [{ start: 0, values }], edges);
   } finally {
     values.dispose();
     edges.dispose();

@@ -1,6 +1,5 @@
 import source from '@shaders/index/score.wgsl?raw';
-import productsSource from '@shaders/index/query-products.wgsl?raw';
-import { LimitExceededError, ShapeError, Tensor, flatDispatch, shaderSource, type ComputeProgram, type GpuContext } from '@opticspace/gpu';
+import { ShapeError, Tensor, flatDispatch, shaderSource, type ComputeProgram } from '@opticspace/gpu';
 import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
 
 const WORKGROUP_SIZE = 256;
@@ -34,46 +33,6 @@ export function stackQueries(queries: PreparedQueries, withLaplacian = true): Fl
   stacked.set(queries.vectors.data);
   stacked.set(queries.laplacianTimesQuery.data, queries.vectors.data.length);
   return stacked;
-}
-
-/**
- * Query rows and items per invocation of the matrix-vector kernels (measured on llvmpipe: 4 x 4
- * beats 2, 6 and 8 of either; more accumulators spill).
- */
-export const PRODUCT_GROUP_ROWS = 4;
-export const PRODUCT_GROUP_ITEMS = 4;
-
-/** The load unit query-products.wgsl works in: vec4 when F % 4 == 0, else single floats. */
-const VECTOR_CHUNKS = 'alias chunk = vec4f;\nfn chunk_dot(a: chunk, b: chunk) -> f32 { return dot(a, b); }\n';
-const SCALAR_CHUNKS = 'alias chunk = f32;\nfn chunk_dot(a: chunk, b: chunk) -> f32 { return a * b; }\n';
-
-/**
- * products [R, N] = stacked query rows @ X^T ([Q; L Q] or Q, the one matrix product of a search)
- * as a matrix-vector pass (query-products.wgsl) with vec4 loads when F is a multiple of 4, else
- * scalar loads. Each item row is read once per group of 4 query rows. On
- * llvmpipe both beat the shared tiled matmul at every batch size measured (2-128 rows: 1.7-3x at
- * 128 rows, 20-30x at 2 rows, where the tiled matmul pads to 64-row tiles).
- */
-export function queryProductsProgram(ctx: GpuContext, stackedQueries: Tensor, items: Tensor, products: Tensor): ComputeProgram {
-  const [rows, f] = stackedQueries.shape;
-  const [n, itemFeatures] = items.shape;
-  if (f !== itemFeatures || products.size !== rows * n) {
-    throw new ShapeError(`queryProducts: queries [${stackedQueries.shape}], items [${items.shape}], products [${products.shape}] do not agree`);
-  }
-  const vector = f % 4 === 0;
-  // Rows in balanced groups of at most PRODUCT_GROUP_ROWS, one group per workgroup z.
-  const groups = Math.ceil(rows / PRODUCT_GROUP_ROWS);
-  const maxGroups = ctx.limits.maxComputeWorkgroupsPerDimension;
-  if (groups > maxGroups) throw new LimitExceededError('queryProducts (query row groups)', groups, maxGroups, 'Search in smaller batches.');
-  const { workgroups, constants } = flatDispatch(ctx, Math.ceil(n / PRODUCT_GROUP_ITEMS), 64, groups);
-  return {
-    name: vector ? 'index_query_products_vec4' : 'index_query_products',
-    source: shaderSource(productsSource, { includes: [vector ? VECTOR_CHUNKS : SCALAR_CHUNKS], entry: 'flat' }),
-    constants: { ...constants, ROWS: Math.ceil(rows / groups), ITEMS: PRODUCT_GROUP_ITEMS },
-    bindings: [stackedQueries, items, products],
-    uniforms: [{ u32: n }, { u32: vector ? f / 4 : f }, { u32: rows }],
-    workgroups,
-  };
 }
 
 /**
