@@ -31,3 +31,11 @@ export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from '
 export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
 export { selectTopProgram } from './gpu/select-top';
+export { tokenize } from './lexical/tokenizer';
+export type { TokenizerOptions } from './lexical/tokenizer';
+export { porterStem } from './lexical/porter-stemmer';
+export { ENGLISH_STOP_WORDS } from './lexical/stop-words';
+export { Vocabulary, countTerms, documentFrequencies } from './lexical/vocabulary';
+export type { SparseRow } from './lexical/vocabulary';
+export { Bm25Index, DEFAULT_BM25, countCorpus, termColumns, lexicalKeysReference, transposeReference } from './lexical/bm25';
+export type { Bm25Parameters, SparseMatrix, TermCounts } from './lexical/bm25';

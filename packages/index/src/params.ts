@@ -1,5 +1,6 @@
 /** Build and search parameters: defaults (following the spec's cranfield setting) and validation. */
 import { InvalidParameterError } from './errors';
+import { integer, oneOf, range, stripUndefined } from './validate';
 
 export type Pipeline = 'energy' | 'classic';
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
@@ -169,31 +170,4 @@ export function resolveSearchParameters(options: SearchOptions = {}, itemCount: 
   range('weights.dirichlet', p.weights.dirichlet, 0, Infinity, true);
   integer('candidates', p.candidates, 1, 2 ** 31);
   return p;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function oneOf(name: string, value: unknown, allowed: string[]): void {
-  if (!allowed.includes(value as string)) throw new InvalidParameterError(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
-}
-
-function integer(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidParameterError(name, `an integer in [${min}, ${max}]`, value);
-  }
-}
-
-function range(name: string, value: unknown, min: number, max: number, minInclusive: boolean, maxInclusive = true): void {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (minInclusive ? value >= min : value > min) &&
-    (maxInclusive ? value <= max : value < max);
-  if (!ok) {
-    const low = minInclusive ? '[' : '(';
-    const high = maxInclusive && Number.isFinite(max) ? ']' : ')';
-    throw new InvalidParameterError(name, `a finite number in ${low}${min}, ${Number.isFinite(max) ? max : 'inf'}${high}`, value);
-  }
 }

@@ -1,6 +1,5 @@
 /** Rankings (query id -> document ids, best first) from an index or from BM25. */
-import type { EnergyIndex } from '@opticspace/index';
-import { Bm25Index } from '../bm25';
+import { Bm25Index, type EnergyIndex } from '@opticspace/index';
 import { documentText, type RetrievalDataset } from '../dataset/types';
 import { EVALUATION_DEPTH } from '../metrics/ranking-metrics';
 import { topKIndices } from '../text/sparse';
