@@ -7,7 +7,8 @@ import type { FeatureGraph, FindProfileNeighbours } from './feature-graph';
 import type { CreateLloydEngine } from './kmeans';
 import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
-import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from './search';
+import type { PreparedQueries, ScoreWeights, TopK } from './search';
+import type { ScoreMode } from './methods';
 
 export interface ItemSignatureValues {
   lambda: Float32Array;

@@ -20,14 +20,19 @@ import {
   type SearchOptions,
 } from './params';
 import { projectionMatrix } from './projection';
-import { prepareQueries, rerankByEnergy, weightsOf, type PreparedQueries } from './search';
+import { SEARCH_METHODS } from './methods';
+import { checkNeeds, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
+import { prepareQueries, type PreparedQueries } from './search';
+import { SearchSteps } from './search-steps';
 import type { Signatures, TauMode } from './signature';
 import { readSource, writeTarget, type LoadSource, type SaveTarget } from './storage';
+
+export type { SearchQuery } from './query';
 
 export interface SearchHit {
   /** Row of the item in the corpus given to build(). */
   index: number;
-  /** cosine / lambdaAware: similarity (higher is better); energy / hybrid: distance (lower is better). */
+  /** A similarity (higher is better) or, for methods whose `order` is 'distance' (energy, hybrid), a distance. */
   score: number;
 }
 
@@ -200,35 +205,30 @@ export class EnergyIndex {
 
   /** Signatures (lambda, G, qLq, norm) of query vectors, as search computes them. */
   async querySignatures(queries: VectorInput): Promise<PreparedQueries> {
-    return this.prepare(this.queryMatrix(queries));
+    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
+    return this.prepare(toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query'));
   }
 
   /**
-   * Searches one query (a flat vector of length F) -> hits, or a batch (an array of rows) ->
-   * hits per query. Use searchBatch for a flat [B * F] array.
+   * Searches one query -> hits, or a batch (an array of queries) -> hits per query. A query is a
+   * vector (flat array of length F) or { text, vector }: lexical methods need the text, dense
+   * methods the vector, fusions both (methods.ts). Use searchBatch for a flat [B * F] array.
    */
-  search(query: Float32Array | Float64Array | number[], options?: SearchOptions): Promise<SearchHit[]>;
-  search(queries: ArrayLike<number>[], options?: SearchOptions): Promise<SearchHit[][]>;
-  async search(queries: VectorInput, options: SearchOptions = {}): Promise<SearchHit[] | SearchHit[][]> {
-    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
-    if (single && (queries as ArrayLike<number>).length !== this.dimension) {
-      throw new DimensionMismatchError('Query', this.dimension, (queries as ArrayLike<number>).length);
-    }
-    const results = await this.searchMatrix(this.queryMatrix(queries), options);
-    return single ? results[0] : results;
+  search(query: Float32Array | Float64Array | number[] | SearchQuery, options?: SearchOptions): Promise<SearchHit[]>;
+  search(queries: ReadonlyArray<ArrayLike<number> | SearchQuery>, options?: SearchOptions): Promise<SearchHit[][]>;
+  async search(queries: QueryInput, options: SearchOptions = {}): Promise<SearchHit[] | SearchHit[][]> {
+    const parsed = parseQueries(queries, this.dimension);
+    const results = await this.run(parsed, options);
+    return parsed.single ? results[0] : results;
   }
 
-  /** Searches a flat [B * F] batch of queries. */
+  /** Searches a flat [B * F] batch of query vectors. */
   async searchBatch(queries: Float32Array | number[], options: SearchOptions = {}): Promise<SearchHit[][]> {
     if (queries.length % this.dimension !== 0) {
       throw new DimensionMismatchError(`Query batch of ${queries.length} values (not a multiple of the dimension)`, this.dimension, queries.length % this.dimension);
     }
-    return this.searchMatrix(toMatrix(queries, this.dimension, 'Query batch'), options);
-  }
-
-  private queryMatrix(queries: VectorInput): Matrix {
-    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
-    return toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query');
+    const vectors = toMatrix(queries, this.dimension, 'Query batch');
+    return this.run({ batch: { count: vectors.rows, texts: null, vectors }, single: false, firstWithout: { text: 0, vector: -1 } }, options);
   }
 
   private async prepare(queries: Matrix): Promise<PreparedQueries> {
@@ -237,23 +237,22 @@ export class EnergyIndex {
     return prepareQueries(projected, this.state.energyGraph, this.state.tauMode);
   }
 
-  private async searchMatrix(queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
+  private async run(parsed: ParsedQueries, options: SearchOptions): Promise<SearchHit[][]> {
     const resident = this.alive();
     const p = resolveSearchParameters(options, this.size);
-    const prepared = await this.prepare(queries);
-    const weights = weightsOf(p);
-    if (p.method === 'hybrid') {
-      const pool = Math.max(p.k, Math.min(p.candidates, this.size));
-      const top = await resident.scoreTopK(prepared, 'cosine', weights, pool);
-      const store = { vectors: this.state.vectors, ...this.state.signatures };
-      return Array.from({ length: top.queries }, (_, b) =>
-        rerankByEnergy(store, prepared, b, top.indices.subarray(b * pool, (b + 1) * pool), p.k, weights),
-      );
-    }
-    const top = await resident.scoreTopK(prepared, p.method, weights, p.k);
-    const sign = p.method === 'energy' ? -1 : 1;
+    checkNeeds(p.method, parsed, false);
+    const steps = new SearchSteps({
+      resident,
+      store: { vectors: this.state.vectors, ...this.state.signatures },
+      graph: this.state.energyGraph,
+      tauMode: this.state.tauMode,
+      projection: this.state.projection,
+    });
+    const spec = SEARCH_METHODS[p.method];
+    const top = await spec.run(steps, parsed.batch, p);
+    const sign = spec.order === 'distance' ? -1 : 1;
     return Array.from({ length: top.queries }, (_, b) =>
-      Array.from({ length: p.k }, (_, j) => ({ index: top.indices[b * p.k + j], score: sign * top.keys[b * p.k + j] })),
+      Array.from({ length: top.k }, (_, j) => ({ index: top.indices[b * top.k + j], score: sign * top.keys[b * top.k + j] })),
     );
   }
 

@@ -1,10 +1,10 @@
 /** Build and search parameters: defaults (following the spec's cranfield setting) and validation. */
 import { InvalidParameterError } from './errors';
 import { integer, oneOf, range, stripUndefined } from './validate';
+import { SEARCH_METHOD_NAMES, type SearchMethod } from './methods';
 
 export type Pipeline = 'energy' | 'classic';
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
-export type SearchMethod = 'energy' | 'cosine' | 'lambdaAware' | 'hybrid';
 export type TauChoice = 'median' | { fixed: number };
 
 export interface GraphParameters {
@@ -160,7 +160,7 @@ export function resolveSearchParameters(options: SearchOptions = {}, itemCount: 
     ...stripUndefined(options),
     weights: { ...DEFAULT_SEARCH.weights, ...stripUndefined(options.weights ?? {}) },
   };
-  oneOf('method', p.method, ['energy', 'cosine', 'lambdaAware', 'hybrid']);
+  oneOf('method', p.method, SEARCH_METHOD_NAMES);
   if (!Number.isInteger(p.k) || p.k < 1 || p.k > itemCount) {
     throw new InvalidParameterError('k', `an integer in [1, ${itemCount}] (the number of indexed items)`, p.k);
   }

@@ -12,10 +12,8 @@ import type { SearchParameters } from './params';
 import { rowEnergiesReference } from './row-energies';
 import { normaliseLambda, rawLambda, rayleigh, type TauMode } from './signature';
 import { dispersion } from './row-energies';
+import { SEARCH_METHODS, type ScoreMode } from './methods';
 
-/** Rank-key modes of the scoring kernel (hybrid is cosine candidates + energy re-rank). */
-export const SCORE_MODE = { cosine: 0, lambdaAware: 1, energy: 2 } as const;
-export type ScoreMode = keyof typeof SCORE_MODE;
 
 /** What is stored per item: vectors (projected) and the four signature values. */
 export interface ItemStore {
@@ -126,16 +124,15 @@ export function scoreKeysReference(items: ItemStore, q: PreparedQueries, mode: S
   const { rows: n, columns: f } = items.vectors;
   const x = items.vectors.data;
   const out = new Float32Array(q.vectors.rows * n);
+  const withCross = SEARCH_METHODS[mode].laplacianProducts;
   for (let b = 0; b < q.vectors.rows; b++) {
     const query = q.vectors.data.subarray(b * f, (b + 1) * f);
     const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
     for (let i = 0; i < n; i++) {
       let dot = 0;
       let cross = 0;
-      for (let c = 0, o = i * f; c < f; c++) {
-        dot += query[c] * x[o + c];
-        cross += lq[c] * x[o + c];
-      }
+      for (let c = 0, o = i * f; c < f; c++) dot += query[c] * x[o + c];
+      if (withCross) for (let c = 0, o = i * f; c < f; c++) cross += lq[c] * x[o + c];
       out[b * n + i] = rankKey(mode, q, b, items, i, dot, cross, w);
     }
   }

@@ -73,7 +73,7 @@ describe('typed errors', () => {
       const error = await index.search(new Float32Array(F + 1)).catch((e) => e);
       expect(error).toBeInstanceOf(DimensionMismatchError);
       expect(error.message).toMatch(/dimension 17 but the index was built with dimension 16/);
-      await expect(index.search([new Float32Array(F), new Float32Array(3)])).rejects.toThrow(/Row 1 has 3 features/);
+      await expect(index.search([new Float32Array(F), new Float32Array(3)])).rejects.toThrow(/Query 1 has dimension 3 but the index was built with dimension 16/);
       await expect(index.searchBatch(new Float32Array(F * 2 + 1))).rejects.toThrow(DimensionMismatchError);
     });
 

@@ -5,7 +5,8 @@ import { profileNeighboursReference, type FeatureGraph } from '../feature-graph'
 import { referenceLloyd } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
-import { scoreKeysReference, topKReference, type ItemStore, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
+import { scoreKeysReference, topKReference, type ItemStore, type PreparedQueries, type ScoreWeights } from '../search';
+import type { ScoreMode } from '../methods';
 
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;

@@ -1,0 +1,78 @@
+/**
+ * The steps search methods are made of (methods.ts composes them). Every step that touches
+ * every item runs on the index's backend (GPU kernels or their TS references); steps over a
+ * query's few candidates (hybrid's re-rank) run here on the host, the same code for both
+ * backends.
+ */
+import type { ResidentItems } from './backend';
+import type { FeatureGraph } from './feature-graph';
+import { multiply, type Matrix } from './matrix';
+import type { SearchParameters } from './params';
+import { prepareQueries, rerankByEnergy, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
+import type { ScoreMode } from './methods';
+import type { TauMode } from './signature';
+
+/** A batch of queries as search methods see it (methods.ts checks `needs` before running). */
+export interface QueryBatch {
+  count: number;
+  /** Every query's text, or null when not every query has one. */
+  texts: string[] | null;
+  /** Every query's vector [count, F] (input dimension), or null when not every query has one. */
+  vectors: Matrix | null;
+}
+
+/** What the steps read from the index. */
+export interface SearchContext {
+  resident: ResidentItems;
+  store: ItemStore;
+  graph: FeatureGraph;
+  tauMode: TauMode;
+  projection: Matrix | null;
+}
+
+export class SearchSteps {
+  private readonly prepared = new WeakMap<QueryBatch, Promise<PreparedQueries>>();
+
+  constructor(private readonly context: SearchContext) {}
+
+  get size(): number {
+    return this.context.store.vectors.rows;
+  }
+
+  /** Projected query vectors with L q and their signatures (computed once per batch). */
+  prepare(queries: QueryBatch): Promise<PreparedQueries> {
+    let prepared = this.prepared.get(queries);
+    if (!prepared) {
+      const vectors = queries.vectors!;
+      const { projection, graph, tauMode } = this.context;
+      prepared = prepareQueries(projection ? multiply(vectors, projection) : vectors, graph, tauMode);
+      this.prepared.set(queries, prepared);
+    }
+    return prepared;
+  }
+
+  /** One pass of the scoring kernel over every item, then top-k. */
+  async dense(mode: ScoreMode, queries: QueryBatch, p: SearchParameters, k: number): Promise<TopK> {
+    return this.context.resident.scoreTopK(await this.prepare(queries), mode, weightsOf(p), k);
+  }
+
+  /** Cosine top-M candidates re-ranked by the energy distance; keys are negated distances. */
+  async hybrid(queries: QueryBatch, p: SearchParameters): Promise<TopK> {
+    const pool = Math.max(p.k, Math.min(p.candidates, this.size));
+    const prepared = await this.prepare(queries);
+    const top = await this.dense('cosine', queries, p, pool);
+    const result = emptyTopK(queries.count, p.k);
+    for (let b = 0; b < queries.count; b++) {
+      const hits = rerankByEnergy(this.context.store, prepared, b, top.indices.subarray(b * pool, (b + 1) * pool), p.k, weightsOf(p));
+      hits.forEach((hit, j) => {
+        result.indices[b * p.k + j] = hit.index;
+        result.keys[b * p.k + j] = -hit.score;
+      });
+    }
+    return result;
+  }
+}
+
+export function emptyTopK(queries: number, k: number): TopK {
+  return { queries, k, indices: new Uint32Array(queries * k), keys: new Float32Array(queries * k) };
+}
