@@ -3,7 +3,10 @@
  * build the energy index in a worker with a progress bar per stage, then search with the
  * energy (or lambda-aware / hybrid) ranking beside cosine.
  */
-import type { SearchMethod } from '@opticspace/index';
+import type { SearchMethod as IndexSearchMethod } from '@opticspace/index';
+
+/** The dense methods this page compares (the vector-only methods of the index's method table). */
+type SearchMethod = Extract<IndexSearchMethod, 'energy' | 'lambdaAware' | 'hybrid' | 'cosine'>;
 import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
 import type { EngineSummary, GpuProbe, SearchResponse } from './engine-protocol';

@@ -9,6 +9,8 @@ import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
 import type { PreparedQueries, ScoreWeights, TopK } from './search';
 import type { ScoreMode } from './methods';
+import type { SparseMatrix } from './lexical/bm25';
+import type { SparseRow } from './lexical/vocabulary';
 
 export interface ItemSignatureValues {
   lambda: Float32Array;
@@ -24,6 +26,10 @@ export interface ResidentItems {
   setSignatures(values: ItemSignatureValues): void;
   /** Scores every item for every query and returns the top-k rank keys (larger is better). */
   scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK>;
+  /** Keeps the [items, terms] BM25 weight matrix for lexicalTopK (replacing any before). */
+  setLexical(matrix: SparseMatrix): void;
+  /** Lexical scores S q of every item for each query's term weights q, then top-k. */
+  lexicalTopK(queries: readonly SparseRow[], k: number): Promise<TopK>;
   dispose(): void;
 }
 

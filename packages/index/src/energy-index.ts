@@ -6,11 +6,11 @@ import { getDevice, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from './backend';
 import { buildEnergy, type BuildReport } from './build';
 import { CpuBackend } from './cpu/cpu-backend';
-import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, IndexFormatError } from './errors';
+import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, IndexFormatError, InvalidParameterError } from './errors';
 import { laplacianFromEdges, type FeatureGraph } from './feature-graph';
 import { decodeIndex, encodeIndex } from './format';
 import { GpuBackend } from './gpu/gpu-backend';
-import { multiply, toMatrix, type Matrix, type VectorInput } from './matrix';
+import { toMatrix, type Matrix, type VectorInput } from './matrix';
 import {
   resolveBuildParameters,
   resolveSearchParameters,
@@ -22,7 +22,9 @@ import {
 import { projectionMatrix } from './projection';
 import { SEARCH_METHODS } from './methods';
 import { checkNeeds, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
-import { prepareQueries, type PreparedQueries } from './search';
+import type { PreparedQueries } from './search';
+import { Bm25Index, type Bm25Parameters } from './lexical/bm25';
+import { decodeLexical, encodeLexical } from './lexical/lexical-format';
 import { SearchSteps } from './search-steps';
 import type { Signatures, TauMode } from './signature';
 import { readSource, writeTarget, type LoadSource, type SaveTarget } from './storage';
@@ -39,6 +41,14 @@ export interface SearchHit {
 export interface LoadOptions {
   backend?: BackendChoice;
   gpu?: GpuContext;
+}
+
+/** Document texts for the lexical methods (BM25 and the fusions): tokenized, counted and saved with the index. */
+export interface DocumentOptions {
+  /** One text per vector, in the same order. */
+  documents?: readonly string[];
+  /** BM25 term saturation k1 (default 1.2) and length normalisation b (default 0.75). */
+  bm25?: Partial<Bm25Parameters>;
 }
 
 /** Build and load accept a ready backend too (e.g. a GpuBackend with a smaller buffer limit). */
@@ -65,6 +75,8 @@ interface IndexState {
   signatures: Pick<Signatures, 'lambda' | 'dispersion' | 'quadratic' | 'norm'>;
   energyGraph: FeatureGraph;
   subCentroids: Matrix;
+  /** The documents' BM25 matrix, when built with documents. */
+  lexical: Bm25Index | null;
 }
 
 /** Picks the backend: 'cpu', 'webgpu' (fails without WebGPU) or 'auto' (WebGPU when available). */
@@ -97,14 +109,18 @@ export class EnergyIndex {
   }
 
   /** Builds an index over N vectors: a flat N*F array with options.dimension = F, or N rows. */
-  static async build(vectors: VectorInput, options: BuildOptions & BackendOption & { dimension?: number } = {}): Promise<EnergyIndex> {
+  static async build(vectors: VectorInput, options: BuildOptions & BackendOption & DocumentOptions & { dimension?: number } = {}): Promise<EnergyIndex> {
     const params = resolveBuildParameters(stripDimension(options));
-    const start = performance.now();
+    let start = performance.now();
     const input = toMatrix(vectors, options.dimension, 'Corpus');
     const inputMs = performance.now() - start;
+    start = performance.now();
+    const lexical = options.documents === undefined ? null : lexicalIndex(options.documents, input.rows, options.bm25);
+    const lexicalMs = performance.now() - start;
     const backend = options.computeBackend ?? (await resolveBackend(params.backend, options.gpu));
     const built = await buildEnergy(input, params, backend, options.onProgress);
-    built.report.timings = { input: inputMs, ...built.report.timings };
+    built.report.timings = { input: inputMs, ...built.report.timings, ...(lexical ? { lexical: lexicalMs } : {}) };
+    if (lexical) built.resident.setLexical(lexical.matrix);
     const projection =
       built.report.projectionSeed === null ? null : projectionMatrix(built.report.projectionSeed, input.columns, built.vectors.columns);
     const state: IndexState = {
@@ -117,6 +133,7 @@ export class EnergyIndex {
       signatures: built.signatures,
       energyGraph: built.energyGraph,
       subCentroids: built.subCentroids,
+      lexical,
     };
     return new EnergyIndex(state, built.resident, backend);
   }
@@ -158,10 +175,12 @@ export class EnergyIndex {
     );
     const subCentroids = { data: section('subCentroids', Float32Array, report.subCentroids * f), rows: report.subCentroids, columns: f };
     const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures, f);
+    const lexical = header.lexical === undefined ? null : decodeLexical(header.lexical, section, n);
     const backend = options.computeBackend ?? (await resolveBackend(options.backend ?? params.backend, options.gpu));
     const resident = await backend.residentItems(vectors);
     resident.setSignatures(signatures);
-    const state: IndexState = { params, report, inputFeatures, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
+    if (lexical) resident.setLexical(lexical.matrix);
+    const state: IndexState = { params, report, inputFeatures, projection, tauMode, vectors, signatures, energyGraph, subCentroids, lexical };
     return new EnergyIndex(state, resident, backend);
   }
 
@@ -198,6 +217,12 @@ export class EnergyIndex {
     return this.state.energyGraph;
   }
 
+  /** The documents' lexical data (null when built without documents). */
+  get lexical(): { terms: number; nonzeros: number; k1: number; b: number } | null {
+    const bm25 = this.state.lexical;
+    return bm25 && { terms: bm25.termCount, nonzeros: bm25.counts.values.length, k1: bm25.k1, b: bm25.b };
+  }
+
   itemSignatures(): ItemSignatures {
     const s = this.state.signatures;
     return { lambda: s.lambda.slice(), dispersion: s.dispersion.slice(), quadratic: s.quadratic.slice(), norm: s.norm.slice() };
@@ -206,7 +231,9 @@ export class EnergyIndex {
   /** Signatures (lambda, G, qLq, norm) of query vectors, as search computes them. */
   async querySignatures(queries: VectorInput): Promise<PreparedQueries> {
     const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
-    return this.prepare(toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query'));
+    const vectors = toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query');
+    if (vectors.columns !== this.dimension) throw new DimensionMismatchError('Query', this.dimension, vectors.columns);
+    return this.steps(this.alive()).prepare({ count: vectors.rows, texts: null, vectors });
   }
 
   /**
@@ -231,25 +258,24 @@ export class EnergyIndex {
     return this.run({ batch: { count: vectors.rows, texts: null, vectors }, single: false, firstWithout: { text: 0, vector: -1 } }, options);
   }
 
-  private async prepare(queries: Matrix): Promise<PreparedQueries> {
-    if (queries.columns !== this.dimension) throw new DimensionMismatchError('Query', this.dimension, queries.columns);
-    const projected = this.state.projection ? multiply(queries, this.state.projection) : queries;
-    return prepareQueries(projected, this.state.energyGraph, this.state.tauMode);
+  private steps(resident: ResidentItems): SearchSteps {
+    const s = this.state;
+    return new SearchSteps({
+      resident,
+      store: { vectors: s.vectors, ...s.signatures },
+      graph: s.energyGraph,
+      tauMode: s.tauMode,
+      projection: s.projection,
+      bm25: s.lexical,
+    });
   }
 
   private async run(parsed: ParsedQueries, options: SearchOptions): Promise<SearchHit[][]> {
     const resident = this.alive();
     const p = resolveSearchParameters(options, this.size);
-    checkNeeds(p.method, parsed, false);
-    const steps = new SearchSteps({
-      resident,
-      store: { vectors: this.state.vectors, ...this.state.signatures },
-      graph: this.state.energyGraph,
-      tauMode: this.state.tauMode,
-      projection: this.state.projection,
-    });
+    checkNeeds(p.method, parsed, this.state.lexical !== null);
     const spec = SEARCH_METHODS[p.method];
-    const top = await spec.run(steps, parsed.batch, p);
+    const top = await spec.run(this.steps(resident), parsed.batch, p);
     const sign = spec.order === 'distance' ? -1 : 1;
     return Array.from({ length: top.queries }, (_, b) =>
       Array.from({ length: top.k }, (_, j) => ({ index: top.indices[b * top.k + j], score: sign * top.keys[b * top.k + j] })),
@@ -260,7 +286,8 @@ export class EnergyIndex {
   toBytes(): Uint8Array {
     this.alive();
     const s = this.state;
-    const header = { params: s.params, report: s.report, tauMode: s.tauMode, inputFeatures: s.inputFeatures };
+    const lexical = s.lexical && encodeLexical(s.lexical);
+    const header = { params: s.params, report: s.report, tauMode: s.tauMode, inputFeatures: s.inputFeatures, ...(lexical && { lexical: lexical.header }) };
     return encodeIndex(header, [
       { name: 'vectors', data: s.vectors.data },
       { name: 'lambda', data: s.signatures.lambda },
@@ -271,6 +298,7 @@ export class EnergyIndex {
       { name: 'edgeTarget', data: s.energyGraph.edgeTarget },
       { name: 'edgeWeight', data: s.energyGraph.edgeWeight },
       { name: 'subCentroids', data: s.subCentroids.data },
+      ...(lexical?.sections ?? []),
     ]);
   }
 
@@ -291,7 +319,17 @@ export class EnergyIndex {
   }
 }
 
-function stripDimension(options: BuildOptions & BackendOption & { dimension?: number }): BuildOptions {
-  const { dimension: _dimension, computeBackend: _backend, ...rest } = options;
+function stripDimension(options: BuildOptions & BackendOption & DocumentOptions & { dimension?: number }): BuildOptions {
+  const { dimension: _dimension, computeBackend: _backend, documents: _documents, bm25: _bm25, ...rest } = options;
   return rest;
+}
+
+/** The BM25 matrix of one text per item. */
+function lexicalIndex(documents: readonly string[], items: number, bm25: Partial<Bm25Parameters> | undefined): Bm25Index {
+  if (!Array.isArray(documents) || documents.length !== items) {
+    throw new InvalidParameterError('documents', `an array of ${items} texts (one per vector)`, Array.isArray(documents) ? `${documents.length} texts` : typeof documents);
+  }
+  const bad = documents.findIndex((text) => typeof text !== 'string');
+  if (bad >= 0) throw new InvalidParameterError(`documents[${bad}]`, 'a string', documents[bad]);
+  return new Bm25Index(documents, bm25);
 }

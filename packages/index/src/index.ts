@@ -35,6 +35,8 @@ export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, uploadEdges } from '
 export { scoreProgram, packStats, productRows, queryProductsProgram, stackQueries } from './gpu/score';
 export { projectOnGpu, profileCosinesOnGpu, profileNeighboursOnGpu, diffuseOnGpu } from './gpu/dense';
 export { selectTopProgram } from './gpu/select-top';
+export { transposeProgram } from './gpu/transpose';
+export { encodeLexical, decodeLexical, TOKENIZER_ID } from './lexical/lexical-format';
 export { tokenize } from './lexical/tokenizer';
 export type { TokenizerOptions } from './lexical/tokenizer';
 export { porterStem } from './lexical/porter-stemmer';

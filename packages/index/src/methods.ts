@@ -72,6 +72,16 @@ export const SEARCH_METHODS = {
     fusionRole: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.hybrid(q, p),
   },
+  bm25: {
+    label: 'BM25',
+    help: 'Okapi BM25 over the documents\' terms (Porter stems, stop words removed); needs the query text. Higher is better.',
+    order: 'similarity',
+    needs: { text: true, vector: false },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: 'lexical',
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.lexicalTop(s.queryTerms(q), p.k),
+  },
 } as const satisfies Record<string, SearchMethodSpec>;
 
 export type SearchMethod = keyof typeof SEARCH_METHODS;

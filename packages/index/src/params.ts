@@ -35,7 +35,8 @@ export type StageName =
   | 'splitting'
   | 'energyGraph'
   | 'signatures'
-  | 'upload';
+  | 'upload'
+  | 'lexical';
 
 export interface BuildParameters {
   pipeline: Pipeline;

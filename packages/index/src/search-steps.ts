@@ -8,7 +8,9 @@ import type { ResidentItems } from './backend';
 import type { FeatureGraph } from './feature-graph';
 import { multiply, type Matrix } from './matrix';
 import type { SearchParameters } from './params';
-import { prepareQueries, rerankByEnergy, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
+import type { Bm25Index } from './lexical/bm25';
+import type { SparseRow } from './lexical/vocabulary';
+import { prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
 import type { ScoreMode } from './methods';
 import type { TauMode } from './signature';
 
@@ -28,6 +30,8 @@ export interface SearchContext {
   graph: FeatureGraph;
   tauMode: TauMode;
   projection: Matrix | null;
+  /** The documents' BM25 matrix (null: built without documents; methods.ts checks first). */
+  bm25: Bm25Index | null;
 }
 
 export class SearchSteps {
@@ -54,6 +58,18 @@ export class SearchSteps {
   /** One pass of the scoring kernel over every item, then top-k. */
   async dense(mode: ScoreMode, queries: QueryBatch, p: SearchParameters, k: number): Promise<TopK> {
     return this.context.resident.scoreTopK(await this.prepare(queries), mode, weightsOf(p), k);
+  }
+
+  /** The query texts' term counts over the index vocabulary (unknown terms dropped). */
+  queryTerms(queries: QueryBatch): SparseRow[] {
+    return queries.texts!.map((text) => this.context.bm25!.queryTerms(text));
+  }
+
+  /** BM25 scores of every item for each row of query term weights, then top-k. */
+  lexicalTop(termWeights: readonly SparseRow[], k: number): Promise<TopK> {
+    // A corpus without a single term (only stop words): every score is 0, ties to the lower index.
+    if (this.context.bm25!.termCount === 0) return Promise.resolve(topKReference(new Float32Array(termWeights.length * this.size), termWeights.length, k));
+    return this.context.resident.lexicalTopK(termWeights, k);
   }
 
   /** Cosine top-M candidates re-ranked by the energy distance; keys are negated distances. */

@@ -165,6 +165,23 @@ export function topKReference(keys: Float32Array, rows: number, k: number): TopK
   return { queries: rows, k, indices, keys: values };
 }
 
+/** Top-k of `count` queries computed in chunks of at most `chunk` queries (bounds the [chunk, N] keys). */
+export async function topKInChunks(
+  count: number,
+  k: number,
+  chunk: number,
+  topOf: (start: number, end: number) => Promise<Pick<TopK, 'indices' | 'keys'>>,
+): Promise<TopK> {
+  const indices = new Uint32Array(count * k);
+  const keys = new Float32Array(count * k);
+  for (let start = 0; start < count; start += chunk) {
+    const top = await topOf(start, Math.min(count, start + chunk));
+    indices.set(top.indices, start * k);
+    keys.set(top.keys, start * k);
+  }
+  return { queries: count, k, indices, keys };
+}
+
 /** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
 export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
   const f = items.vectors.columns;

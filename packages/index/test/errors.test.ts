@@ -87,7 +87,7 @@ describe('typed errors', () => {
       const query = corpus.slice(0, F);
       query[2] = NaN;
       await expect(index.search(query)).rejects.toThrow(NonFiniteValueError);
-      await expect(index.search(corpus.slice(0, F), { method: 'bm25' as 'energy' })).rejects.toThrow(/'method'/);
+      await expect(index.search(corpus.slice(0, F), { method: 'bm42' as 'energy' })).rejects.toThrow(/'method'/);
       await expect(index.search(corpus.slice(0, F), { alpha: 2 })).rejects.toThrow(/'alpha'/);
     });
   });

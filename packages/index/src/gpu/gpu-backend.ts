@@ -6,13 +6,15 @@
  * mode and a GPU top-k, all in one submit per batch of queries with one readback (into mappable
  * buffers kept across calls). Corpora larger than one storage buffer are kept in row blocks.
  */
-import { CommandBatch, TOPK_MAX_K, Tensor, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, CsrMatrix, TOPK_MAX_K, Tensor, csrMatmul, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import type { Matrix } from '../matrix';
 import { referenceLloyd } from '../kmeans';
 import type { RowEnergies } from '../row-energies';
-import type { PreparedQueries, ScoreWeights, TopK } from '../search';
+import { topKInChunks, type PreparedQueries, type ScoreWeights, type TopK } from '../search';
+import { termColumns, type SparseMatrix } from '../lexical/bm25';
+import type { SparseRow } from '../lexical/vocabulary';
 import type { ScoreMode } from '../methods';
 import { sliceQueries } from '../cpu/cpu-backend';
 import { gpuLloyd } from './kmeans-assign';
@@ -20,6 +22,7 @@ import { rowEnergies, rowEnergiesOnTensor, uploadEdges } from './row-energies';
 import { diffuseOnGpu, profileNeighboursOnGpu, projectOnGpu } from './dense';
 import { packStats, productRows, queryProductsProgram, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
 import { selectTopProgram } from './select-top';
+import { transposeProgram } from './transpose';
 
 export interface GpuBackendOptions {
   /**
@@ -103,6 +106,7 @@ class GpuItems implements ResidentItems {
   private readonly count: number;
   private readonly features: number;
   private stats: Tensor | null = null;
+  private lexical: CsrMatrix | null = null;
   private readback: { indices: Tensor; keys: Tensor } | null = null;
   private pending: Promise<void> = Promise.resolve();
 
@@ -150,32 +154,34 @@ class GpuItems implements ResidentItems {
 
   async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK> {
     if (!this.stats) throw new Error('scoreTopK before setSignatures');
-    const count = queries.vectors.rows;
-    const indices = new Uint32Array(count * k);
-    const keys = new Float32Array(count * k);
     // Bound the [batch, N] keys and each block's [2 batch, rows] products by the buffer limit.
-    const maxFloats = Math.min(this.maxBufferBytes / 4, 64 * 2 ** 20);
     const largestBlock = Math.max(...this.blocks.map((b) => b.rows));
-    const batch = Math.max(
-      1,
-      Math.min(count, Math.floor(maxFloats / this.count), Math.floor(maxFloats / (2 * largestBlock)), this.ctx.limits.maxComputeWorkgroupsPerDimension),
-    );
-    for (let start = 0; start < count; start += batch) {
-      const part = sliceQueries(queries, start, Math.min(count, start + batch));
-      const top = await this.scoreBatch(part, mode, weights, k);
-      indices.set(top.indices, start * k);
-      keys.set(top.keys, start * k);
-    }
-    return { queries: count, k, indices, keys };
+    const batch = this.batchSize(queries.vectors.rows, this.count, 2 * largestBlock);
+    return topKInChunks(queries.vectors.rows, k, batch, (start, end) => this.serial(() => this.scoreBatch(sliceQueries(queries, start, end), mode, weights, k)));
   }
 
-  /**
-   * Per block: product + combine into one keys matrix; then top-k, and copies of the [rows, k]
-   * results into the mappable readback buffers: one submit and one readback per batch.
-   */
-  private scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<{ indices: Uint32Array; keys: Float32Array }> {
-    // One batch at a time: the readback buffers are shared by every call.
-    const run = this.pending.then(() => this.scoreBatchNow(part, mode, weights, k));
+  setLexical(matrix: SparseMatrix): void {
+    this.lexical?.dispose();
+    this.lexical = CsrMatrix.fromArrays(this.ctx, matrix.rows, matrix.columns, matrix.rowPtr, matrix.columnIndex, matrix.values);
+  }
+
+  async lexicalTopK(queries: readonly SparseRow[], k: number): Promise<TopK> {
+    const lexical = this.lexical;
+    if (!lexical) throw new Error('lexicalTopK before setLexical');
+    // Bound the [terms, batch] query columns and the [N, batch] products by the buffer limit.
+    const batch = this.batchSize(queries.length, this.count, lexical.cols);
+    return topKInChunks(queries.length, k, batch, (start, end) => this.serial(() => this.lexicalBatch(lexical, queries.slice(start, end), k)));
+  }
+
+  /** Queries per batch so that every [batch, perQuery] buffer fits the buffer limit (and the top-k's one workgroup per query). */
+  private batchSize(count: number, ...perQuery: number[]): number {
+    const maxFloats = Math.min(this.maxBufferBytes / 4, 64 * 2 ** 20);
+    return Math.max(1, Math.min(count, ...perQuery.map((n) => Math.floor(maxFloats / n)), this.ctx.limits.maxComputeWorkgroupsPerDimension));
+  }
+
+  /** One batch at a time: the readback buffers are shared by every call. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.pending.then(work);
     this.pending = run.then(
       () => undefined,
       () => undefined,
@@ -183,7 +189,8 @@ class GpuItems implements ResidentItems {
     return run;
   }
 
-  private async scoreBatchNow(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
+  /** Per block: product + combine into one keys matrix; then top-k and one readback. */
+  private async scoreBatch(part: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
     const rows = part.vectors.rows;
     // Energy needs [Q; L Q] @ X^T; cosine and lambdaAware only Q @ X^T (half the work).
     const stacked = Tensor.from(this.ctx, stackQueries(part, usesLaplacianProducts(mode)), [productRows(mode, rows), this.features]);
@@ -199,30 +206,61 @@ class GpuItems implements ResidentItems {
           .dispatch(queryProductsProgram(this.ctx, stacked, block.vectors, products))
           .dispatch(scoreProgram(products, this.stats!, queryStats, scores, mode, weights, block.start));
       }
-      let topIndices: Tensor;
-      let topKeys: Tensor;
-      const sortable = k > SELECT_ROUNDS_MAX_K && k <= TOPK_MAX_K;
-      if (sortable) {
-        // The shared top-k (multi-pass, parallel over chunks of each row).
-        const plan = topkPlan(this.ctx, scores, k, { largest: true });
-        owned.push(plan);
-        for (const program of plan.programs) batch.dispatch(program);
-        [topIndices, topKeys] = [plan.indices, plan.keys];
-      } else {
-        // Small or very large k: one workgroup per query, k selection rounds (select-top.wgsl).
-        topIndices = Tensor.empty(this.ctx, [rows, k], 'u32');
-        topKeys = Tensor.empty(this.ctx, [rows, k]);
-        owned.push(topIndices, topKeys);
-        batch.dispatch(selectTopProgram(scores, k, topIndices, topKeys));
-      }
-      const readback = this.readbackBuffers(rows * k);
-      await batch.copy(topIndices, readback.indices).copy(topKeys, readback.keys).submit();
-      const [indexBytes, keyBytes] = await Promise.all([mapCopy(readback.indices.buffer, rows * k * 4), mapCopy(readback.keys.buffer, rows * k * 4)]);
-      const indices = new Uint32Array(indexBytes);
-      return { indices, keys: sortable ? decodeTopkKeys(new Uint32Array(keyBytes), true) : new Float32Array(keyBytes) };
+      return await this.selectTop(batch, scores, rows, k, owned);
     } finally {
       for (const t of owned) t.dispose();
     }
+  }
+
+  /** BM25: products [N, b] = S Q (csrMatmul), transposed to keys [b, N], then top-k and one readback. */
+  private async lexicalBatch(lexical: CsrMatrix, part: readonly SparseRow[], k: number) {
+    const rows = part.length;
+    const columns = Tensor.from(this.ctx, termColumns(part, lexical.cols), [lexical.cols, rows]);
+    const owned: Array<{ dispose(): void }> = [columns];
+    try {
+      const products = await csrMatmul(this.ctx, lexical, columns);
+      owned.push(products);
+      const batch = new CommandBatch(this.ctx);
+      let scores: Tensor;
+      if (rows === 1) {
+        scores = products.reshape([1, this.count]); // [N, 1] is already [1, N]
+      } else {
+        scores = Tensor.empty(this.ctx, [rows, this.count]);
+        owned.push(scores);
+        batch.dispatch(transposeProgram(products, scores, this.count, rows));
+      }
+      return await this.selectTop(batch, scores, rows, k, owned);
+    } finally {
+      for (const t of owned) t.dispose();
+    }
+  }
+
+  /**
+   * Appends the top-k of keys [rows, N] and the copies of the [rows, k] results into the mappable
+   * readback buffers to the batch, submits it and reads the results back.
+   */
+  private async selectTop(batch: CommandBatch, scores: Tensor, rows: number, k: number, owned: Array<{ dispose(): void }>) {
+    let topIndices: Tensor;
+    let topKeys: Tensor;
+    const sortable = k > SELECT_ROUNDS_MAX_K && k <= TOPK_MAX_K;
+    if (sortable) {
+      // The shared top-k (multi-pass, parallel over chunks of each row).
+      const plan = topkPlan(this.ctx, scores, k, { largest: true });
+      owned.push(plan);
+      for (const program of plan.programs) batch.dispatch(program);
+      [topIndices, topKeys] = [plan.indices, plan.keys];
+    } else {
+      // Small or very large k: one workgroup per query, k selection rounds (select-top.wgsl).
+      topIndices = Tensor.empty(this.ctx, [rows, k], 'u32');
+      topKeys = Tensor.empty(this.ctx, [rows, k]);
+      owned.push(topIndices, topKeys);
+      batch.dispatch(selectTopProgram(scores, k, topIndices, topKeys));
+    }
+    const readback = this.readbackBuffers(rows * k);
+    await batch.copy(topIndices, readback.indices).copy(topKeys, readback.keys).submit();
+    const [indexBytes, keyBytes] = await Promise.all([mapCopy(readback.indices.buffer, rows * k * 4), mapCopy(readback.keys.buffer, rows * k * 4)]);
+    const indices = new Uint32Array(indexBytes);
+    return { indices, keys: sortable ? decodeTopkKeys(new Uint32Array(keyBytes), true) : new Float32Array(keyBytes) };
   }
 
   /** Mappable copies of the [rows, k] results, kept across calls and grown when a batch needs more. */
@@ -248,6 +286,8 @@ class GpuItems implements ResidentItems {
     for (const block of this.blocks) block.vectors.dispose();
     this.stats?.dispose();
     this.stats = null;
+    this.lexical?.dispose();
+    this.lexical = null;
     this.destroyReadback();
   }
 }
