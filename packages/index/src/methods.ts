@@ -82,6 +82,50 @@ export const SEARCH_METHODS = {
     fusionRole: 'lexical',
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.lexicalTop(s.queryTerms(q), p.k),
   },
+  bm25Rm3: {
+    label: 'BM25 + RM3',
+    help: 'BM25 with RM3 query expansion: terms of the top documents of a first BM25 pass are added to the query (parameters rm3). Higher is better.',
+    order: 'similarity',
+    needs: { text: true, vector: false },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: 'lexical',
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.lexicalFeedback(q, p, p.k),
+  },
+  cosineRocchio: {
+    label: 'Cosine + Rocchio',
+    help: 'Cosine with Rocchio feedback: the query vector moves toward the top items of a first cosine pass (parameters rocchio). Higher is better.',
+    order: 'similarity',
+    needs: { text: false, vector: true },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: 'dense',
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.denseFeedback('cosine', q, p, p.k),
+  },
+  rrf: {
+    label: 'RRF fusion',
+    help:
+      'Reciprocal rank fusion of a lexical and a dense method (parameters fusion: lexical, dense, depth, rrfK, weights; ' +
+      'weights.energy > 0 adds the energy distance as a third list). Needs the query text and vector. Higher is better.',
+    order: 'similarity',
+    needs: { text: true, vector: true },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: null,
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'rrf'),
+  },
+  linear: {
+    label: 'Linear fusion (min-max)',
+    help:
+      'Weighted sum of the min-max normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
+      'Needs the query text and vector. Higher is better.',
+    order: 'similarity',
+    needs: { text: true, vector: true },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: null,
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'minmax'),
+  },
 } as const satisfies Record<string, SearchMethodSpec>;
 
 export type SearchMethod = keyof typeof SEARCH_METHODS;

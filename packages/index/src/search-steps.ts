@@ -10,8 +10,11 @@ import { multiply, type Matrix } from './matrix';
 import type { SearchParameters } from './params';
 import type { Bm25Index } from './lexical/bm25';
 import type { SparseRow } from './lexical/vocabulary';
-import { prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
-import type { ScoreMode } from './methods';
+import { rm3Query } from './lexical/rm3';
+import { rocchioQuery } from './feedback';
+import { energyKeys, prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
+import { fuseLists, type CandidateList, type FusionKind } from './fusion';
+import { methodSpec, type ScoreMode } from './methods';
 import type { TauMode } from './signature';
 
 /** A batch of queries as search methods see it (methods.ts checks `needs` before running). */
@@ -72,6 +75,61 @@ export class SearchSteps {
     return this.context.resident.lexicalTopK(termWeights, k);
   }
 
+  /** BM25 with RM3: a first pass for the feedback documents, the expanded query for the second. */
+  async lexicalFeedback(queries: QueryBatch, p: SearchParameters, k: number): Promise<TopK> {
+    const terms = this.queryTerms(queries);
+    const documents = Math.min(p.rm3.documents, this.size);
+    const first = await this.lexicalTop(terms, documents);
+    const expanded = terms.map((row, b) => rm3Query(this.context.bm25!, row, listOf(first, b), p.rm3));
+    return this.lexicalTop(expanded, k);
+  }
+
+  /** A dense mode with Rocchio feedback: a first pass for the feedback items, the moved query for the second. */
+  async denseFeedback(mode: ScoreMode, queries: QueryBatch, p: SearchParameters, k: number): Promise<TopK> {
+    const { store, graph, tauMode, resident } = this.context;
+    const prepared = await this.prepare(queries);
+    const first = await resident.scoreTopK(prepared, mode, weightsOf(p), Math.min(p.rocchio.documents, this.size));
+    const f = prepared.vectors.columns;
+    const moved = new Float32Array(prepared.vectors.data.length);
+    for (let b = 0; b < queries.count; b++) {
+      const query = prepared.vectors.data.subarray(b * f, (b + 1) * f);
+      moved.set(rocchioQuery(store.vectors, store.norm, query, prepared.norm[b], listOf(first, b).indices, p.rocchio), b * f);
+    }
+    const second = await prepareQueries({ data: moved, rows: queries.count, columns: f }, graph, tauMode);
+    return resident.scoreTopK(second, mode, weightsOf(p), k);
+  }
+
+  /**
+   * A fusion of the fusion.lexical and fusion.dense methods' top-depth lists (and, with
+   * fusion.weights.energy > 0, the energy keys of their union's items) by fusion.ts.
+   */
+  async fuse(queries: QueryBatch, p: SearchParameters, kind: FusionKind): Promise<TopK> {
+    const { fusion } = p;
+    const depth = Math.min(Math.max(fusion.depth, p.k), this.size);
+    const deep = { ...p, k: depth };
+    const lexical = await methodSpec(fusion.lexical).run(this, queries, deep);
+    const dense = await methodSpec(fusion.dense).run(this, queries, deep);
+    const prepared = fusion.weights.energy > 0 ? await this.prepare(queries) : null;
+    const result = emptyTopK(queries.count, p.k);
+    for (let b = 0; b < queries.count; b++) {
+      const [lexicalList, denseList] = [listOf(lexical, b), listOf(dense, b)];
+      const lists: CandidateList[] = [
+        { ...lexicalList, weight: fusion.weights.lexical },
+        { ...denseList, weight: fusion.weights.dense },
+      ];
+      if (prepared) {
+        const union = [...new Set([...lexicalList.indices, ...denseList.indices])].sort((x, y) => x - y);
+        const keys = energyKeys(this.context.store, prepared, b, union, weightsOf(p));
+        const order = union.map((_, j) => j).sort((x, y) => keys[y] - keys[x] || union[x] - union[y]);
+        lists.push({ indices: order.map((j) => union[j]), scores: order.map((j) => keys[j]), weight: fusion.weights.energy });
+      }
+      const fused = fuseLists(lists, kind, fusion.rrfK, p.k);
+      result.indices.set(fused.indices, b * p.k);
+      result.keys.set(fused.scores, b * p.k);
+    }
+    return result;
+  }
+
   /** Cosine top-M candidates re-ranked by the energy distance; keys are negated distances. */
   async hybrid(queries: QueryBatch, p: SearchParameters): Promise<TopK> {
     const pool = Math.max(p.k, Math.min(p.candidates, this.size));
@@ -87,6 +145,11 @@ export class SearchSteps {
     }
     return result;
   }
+}
+
+/** Query b's list of a top-k (views). */
+export function listOf(top: TopK, b: number): { indices: Uint32Array; scores: Float32Array } {
+  return { indices: top.indices.subarray(b * top.k, (b + 1) * top.k), scores: top.keys.subarray(b * top.k, (b + 1) * top.k) };
 }
 
 export function emptyTopK(queries: number, k: number): TopK {

@@ -182,15 +182,21 @@ export async function topKInChunks(
   return { queries: count, k, indices, keys };
 }
 
-/** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
-export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
+/** Energy rank keys (negated distances) of given candidates of query b. */
+export function energyKeys(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, w: ScoreWeights): Float32Array {
   const f = items.vectors.columns;
   const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
-  const scored = Array.from(candidates, (i) => {
+  return Float32Array.from(candidates, (i) => {
     let cross = 0;
     for (let c = 0; c < f; c++) cross += lq[c] * items.vectors.data[i * f + c];
-    return { index: i, score: -rankKey('energy', q, b, items, i, 0, cross, w) };
+    return rankKey('energy', q, b, items, i, 0, cross, w);
   });
+}
+
+/** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
+export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
+  const keys = energyKeys(items, q, b, candidates, w);
+  const scored = Array.from(candidates, (index, j) => ({ index, score: -keys[j] }));
   scored.sort((a, c) => a.score - c.score || a.index - c.index);
   return scored.slice(0, k);
 }

@@ -1,0 +1,47 @@
+/**
+ * Fusion of ranked candidate lists: each query's top-`depth` of a lexical and of a dense method
+ * (and, when weighted, the energy distance of their union's items). Host code, the same for both
+ * backends: it sees a few hundred candidates per query, while the lists come from passes over
+ * every item on the backend. A list's contribution to an item d:
+ *   rrf     w / (rrfK + rank(d)), rank counted from 1 (reciprocal rank fusion);
+ *   minmax  w (s(d) - min) / (max - min) over the list's scores.
+ * An item missing from a list gets nothing from it. A list whose scores are all equal carries no
+ * order and adds nothing under minmax. Fused scores sort descending, ties to the lower
+ * item index.
+ */
+export type FusionKind = 'rrf' | 'minmax';
+
+export interface CandidateList {
+  /** Items best first. */
+  indices: ArrayLike<number>;
+  /** Their scores, larger is better (ranks alone for rrf). */
+  scores: ArrayLike<number>;
+  weight: number;
+}
+
+export function fuseLists(lists: readonly CandidateList[], kind: FusionKind, rrfK: number, k: number): { indices: number[]; scores: number[] } {
+  const fused = new Map<number, number>();
+  for (const list of lists) {
+    if (list.weight === 0) continue;
+    const contribution = contributions(list.scores, kind, rrfK);
+    for (let j = 0; j < list.indices.length; j++) {
+      const item = list.indices[j];
+      fused.set(item, (fused.get(item) ?? 0) + list.weight * contribution[j]);
+    }
+  }
+  const ranked = [...fused].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
+  return { indices: ranked.map(([item]) => item), scores: ranked.map(([, score]) => score) };
+}
+
+function contributions(scores: ArrayLike<number>, kind: FusionKind, rrfK: number): Float64Array {
+  const n = scores.length;
+  if (kind === 'rrf') return Float64Array.from({ length: n }, (_, j) => 1 / (rrfK + j + 1));
+  let min = Infinity;
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) {
+    min = Math.min(min, scores[j]);
+    max = Math.max(max, scores[j]);
+  }
+  const scale = max - min;
+  return Float64Array.from({ length: n }, (_, j) => (scale > 0 ? (scores[j] - min) / scale : 0));
+}
