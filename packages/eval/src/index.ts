@@ -5,6 +5,7 @@ export * from './dataset/beir-files';
 export { tokenize, porterStem, ENGLISH_STOP_WORDS, Bm25Index, type TokenizerOptions, type Bm25Parameters } from '@opticspace/index';
 export { topKIndices } from './text/sparse';
 export * from './metrics/ranking-metrics';
+export * from './metrics/diversity';
 export type { Embedder } from './embedder/embedder';
 export * from './embedder/lexical-embedder';
 export * from './embedder/precomputed-embedder';

@@ -21,7 +21,7 @@ import {
 } from './params';
 import { projectionMatrix } from './projection';
 import { SEARCH_METHODS } from './methods';
-import { checkNeeds, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
+import { checkNeeds, defaultMethodFor, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
 import type { PreparedQueries } from './search';
 import { Bm25Index, type Bm25Parameters } from './lexical/bm25';
 import { decodeLexical, encodeLexical } from './lexical/lexical-format';
@@ -273,7 +273,9 @@ export class EnergyIndex {
   private async run(parsed: ParsedQueries, options: SearchOptions): Promise<SearchHit[][]> {
     const resident = this.alive();
     const p = resolveSearchParameters(options, this.size);
-    checkNeeds(p.method, parsed, this.state.lexical !== null);
+    const hasDocuments = this.state.lexical !== null;
+    if (options.method === undefined) p.method = defaultMethodFor(parsed, hasDocuments, p);
+    checkNeeds(p.method, parsed, hasDocuments);
     const spec = SEARCH_METHODS[p.method];
     const top = await spec.run(this.steps(resident), parsed.batch, p);
     const sign = spec.order === 'distance' ? -1 : 1;

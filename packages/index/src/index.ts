@@ -20,7 +20,7 @@ export { computeSignatures, normaliseLambda, rawLambda, rayleigh } from './signa
 export type { Signatures, TauMode } from './signature';
 export { scoreKeysReference, topKReference, prepareQueries, energyDistance, cosineOf, rerankByEnergy } from './search';
 export type { ScoreWeights, PreparedQueries, ItemStore, TopK } from './search';
-export { SEARCH_METHODS, SEARCH_METHOD_NAMES, SCORE_MODE, methodSpec, fusionCandidates } from './methods';
+export { SEARCH_METHODS, SEARCH_METHOD_NAMES, DEFAULT_METHOD, SCORE_MODE, methodSpec, fusionCandidates } from './methods';
 export type { SearchMethod, SearchMethodSpec, ScoreMode } from './methods';
 export { SearchSteps } from './search-steps';
 export type { QueryBatch, SearchContext } from './search-steps';

@@ -129,6 +129,13 @@ export const SEARCH_METHODS = {
 } as const satisfies Record<string, SearchMethodSpec>;
 
 export type SearchMethod = keyof typeof SEARCH_METHODS;
+
+/**
+ * The method a search uses when none is named (queries that lack its text or vector fall back
+ * to its lexical or dense side: query.ts defaultMethodFor). Chosen by cross-validation over the
+ * queries of both development collections: docs/results/default-method.md.
+ */
+export const DEFAULT_METHOD: SearchMethod = 'rrf';
 export const SEARCH_METHOD_NAMES = Object.keys(SEARCH_METHODS) as SearchMethod[];
 
 /** The methods that are one pass of the scoring kernel, and their mode ids. */

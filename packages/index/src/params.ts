@@ -1,7 +1,7 @@
 /** Build and search parameters: defaults (following the spec's cranfield setting) and validation. */
 import { InvalidParameterError } from './errors';
 import { integer, oneOf, range, stripUndefined } from './validate';
-import { fusionCandidates, SEARCH_METHOD_NAMES, type SearchMethod } from './methods';
+import { DEFAULT_METHOD, fusionCandidates, SEARCH_METHOD_NAMES, type SearchMethod } from './methods';
 
 export type Pipeline = 'energy' | 'classic';
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
@@ -143,7 +143,7 @@ export type SearchOptions = NestedPartial<SearchParameters>;
 
 export const DEFAULT_SEARCH: SearchParameters = {
   k: 10,
-  method: 'energy',
+  method: DEFAULT_METHOD,
   alpha: 0.7,
   weights: { lambda: 1, dispersion: 0.5, dirichlet: 0.25 },
   candidates: 100,

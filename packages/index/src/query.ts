@@ -5,6 +5,7 @@
 import { DimensionMismatchError, EmptyCorpusError, InvalidParameterError, MissingQueryInputError, NoDocumentsError } from './errors';
 import { toMatrix } from './matrix';
 import { SEARCH_METHODS, type SearchMethod } from './methods';
+import type { SearchParameters } from './params';
 import type { QueryBatch } from './search-steps';
 
 /** A query with its text (lexical methods), its vector (dense methods), or both. */
@@ -66,4 +67,17 @@ export function checkNeeds(method: SearchMethod, parsed: ParsedQueries, hasDocum
   if (needs.text && !hasDocuments) throw new NoDocumentsError(method);
   if (needs.text && parsed.firstWithout.text >= 0) throw new MissingQueryInputError(method, 'text', parsed.firstWithout.text);
   if (needs.vector && parsed.firstWithout.vector >= 0) throw new MissingQueryInputError(method, 'vector', parsed.firstWithout.vector);
+}
+
+/**
+ * The method when none is named: the default (a fusion) when the queries and the index have
+ * what it needs; otherwise its own lexical side for text-only queries, its dense side for the
+ * rest (e.g. vectors on an index built without documents).
+ */
+export function defaultMethodFor(parsed: ParsedQueries, hasDocuments: boolean, p: SearchParameters): SearchMethod {
+  const serves = (method: SearchMethod) => {
+    const { needs } = SEARCH_METHODS[method];
+    return (!needs.text || (hasDocuments && parsed.batch.texts !== null)) && (!needs.vector || parsed.batch.vectors !== null);
+  };
+  return [p.method, p.fusion.lexical, p.fusion.dense].find(serves) ?? p.fusion.dense;
 }

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   Bm25Index,
+  DEFAULT_METHOD,
+  DEFAULT_SEARCH,
   EnergyIndex,
   fuseLists,
   lexicalKeysReference,
@@ -152,6 +154,16 @@ describe('methods as compositions of simpler ones (cpu)', () => {
       }
     });
   }
+
+  it('without a method: the default fusion, or its lexical / dense side for what the query carries', async () => {
+    const query = queries[1];
+    expect(await index.search(query, { k: 5 })).toEqual(await index.search(query, { k: 5, method: DEFAULT_METHOD }));
+    expect(await index.search({ text: query.text }, { k: 5 })).toEqual(await index.search(query, { k: 5, method: DEFAULT_SEARCH.fusion.lexical }));
+    expect(await index.search(query.vector, { k: 5 })).toEqual(await index.search(query, { k: 5, method: DEFAULT_SEARCH.fusion.dense }));
+    const vectorsOnly = await EnergyIndex.build(vectors, { dimension: F, backend: 'cpu' });
+    expect(await vectorsOnly.search(query, { k: 5 })).toEqual(await index.search(query, { k: 5, method: DEFAULT_SEARCH.fusion.dense }));
+    await expect(vectorsOnly.search({ text: query.text })).rejects.toThrow(/needs the query vector/);
+  });
 
   it('rejects fusion components of the wrong kind and an all-zero fusion', async () => {
     await expect(index.search(queries[0], { method: 'rrf', fusion: { lexical: 'cosine' } })).rejects.toThrow(/fusion.lexical/);

@@ -8,9 +8,11 @@ import { saveIndexBundle } from '../saved-index';
 
 export const usage = `opticspace build --dataset DIR | --corpus FILE.jsonl  --out INDEX [--dims 384] [--seed 42]
   Embeds the corpus (BEIR corpus.jsonl lines {"_id","title","text"}) with the lexical embedder and
-  writes INDEX (energy index), INDEX.embedder (vocabulary, IDF, projection) and INDEX.docs.jsonl
-  (ids, titles, snippets) so that 'opticspace search INDEX "text"' can embed query text.
+  writes INDEX (energy index with the documents' term counts for BM25 and the fusions),
+  INDEX.embedder (vocabulary, IDF, projection) and INDEX.docs.jsonl (ids, titles, snippets) so
+  that 'opticspace search INDEX "text"' can search with the query's text and embedding.
   --weighting tfidf|bm25 --reduction svd|random-projection   lexical embedder settings
+  --k1 K --b B                 BM25 of the index (default 1.2, 0.75)
 ${BUILD_OPTION_USAGE}`;
 
 const spec = {
@@ -21,6 +23,8 @@ const spec = {
   seed: { type: 'integer', default: 42 },
   weighting: { type: 'string', choices: ['tfidf', 'bm25'] },
   reduction: { type: 'string', choices: ['svd', 'random-projection'] },
+  k1: { type: 'number' },
+  b: { type: 'number' },
   ...BUILD_OPTION_SPEC,
 } as const;
 
@@ -46,10 +50,10 @@ export async function run(argv: string[]): Promise<number> {
     const vectors = embedder.embedDocuments(texts);
     console.error(`build: embedded ${corpus.length} documents with ${embedder.name} (${embedder.vocabularySize} terms) in ${(performance.now() - start).toFixed(0)} ms`);
     start = performance.now();
-    const index = await EnergyIndex.build(vectors, { ...buildOptionsFrom(options, options.seed), dimension: embedder.dims });
+    const index = await EnergyIndex.build(vectors, { ...buildOptionsFrom(options, options.seed), dimension: embedder.dims, documents: texts, bm25: { k1: options.k1, b: options.b } });
     try {
       const report = index.report;
-      console.error(`build: index on ${report.backend} (${report.adapter}) in ${(performance.now() - start).toFixed(0)} ms: X=${report.clusters}, X'=${report.subCentroids}, eta used ${report.etaUsed.toFixed(4)}, edges L0 ${report.edges.bootstrap} / Le ${report.edges.energy}, ${report.degenerateItems.length} degenerate items`);
+      console.error(`build: index on ${report.backend} (${report.adapter}) in ${(performance.now() - start).toFixed(0)} ms: X=${report.clusters}, X'=${report.subCentroids}, eta used ${report.etaUsed.toFixed(4)}, edges L0 ${report.edges.bootstrap} / Le ${report.edges.energy}, ${report.degenerateItems.length} degenerate items, ${index.lexical!.terms} terms`);
       await saveIndexBundle(
         options.out,
         index,
