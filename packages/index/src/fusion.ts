@@ -4,12 +4,15 @@
  * backends: it sees a few hundred candidates per query, while the lists come from passes over
  * every item on the backend. A list's contribution to an item d:
  *   rrf     w / (rrfK + rank(d)), rank counted from 1 (reciprocal rank fusion);
- *   minmax  w (s(d) - min) / (max - min) over the list's scores.
+ *   minmax  w (s(d) - min) / (max - min) over the list's scores;
+ *   zscore  w (s(d) - min) / std: the z-score shifted by a per-list constant, so the order is
+ *           that of summed z-scores while an item missing from a list scores like the list's
+ *           last member (0), as in minmax.
  * An item missing from a list gets nothing from it. A list whose scores are all equal carries no
- * order and adds nothing under minmax. Fused scores sort descending, ties to the lower
+ * order and adds nothing under minmax and zscore. Fused scores sort descending, ties to the lower
  * item index.
  */
-export type FusionKind = 'rrf' | 'minmax';
+export type FusionKind = 'rrf' | 'minmax' | 'zscore';
 
 export interface CandidateList {
   /** Items best first. */
@@ -38,10 +41,17 @@ function contributions(scores: ArrayLike<number>, kind: FusionKind, rrfK: number
   if (kind === 'rrf') return Float64Array.from({ length: n }, (_, j) => 1 / (rrfK + j + 1));
   let min = Infinity;
   let max = -Infinity;
+  let mean = 0;
   for (let j = 0; j < n; j++) {
     min = Math.min(min, scores[j]);
     max = Math.max(max, scores[j]);
+    mean += scores[j] / n;
   }
-  const scale = max - min;
+  let scale = max - min;
+  if (kind === 'zscore') {
+    let variance = 0;
+    for (let j = 0; j < n; j++) variance += (scores[j] - mean) ** 2 / n;
+    scale = Math.sqrt(variance);
+  }
   return Float64Array.from({ length: n }, (_, j) => (scale > 0 ? (scores[j] - min) / scale : 0));
 }

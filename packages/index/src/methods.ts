@@ -126,6 +126,18 @@ export const SEARCH_METHODS = {
     fusionRole: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'minmax'),
   },
+  linearZ: {
+    label: 'Linear fusion (z-score)',
+    help:
+      'Weighted sum of the z-score normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
+      'Needs the query text and vector. Higher is better.',
+    order: 'similarity',
+    needs: { text: true, vector: true },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: null,
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'zscore'),
+  },
 } as const satisfies Record<string, SearchMethodSpec>;
 
 export type SearchMethod = keyof typeof SEARCH_METHODS;

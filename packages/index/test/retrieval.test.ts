@@ -84,6 +84,14 @@ describe('fuseLists by hand', () => {
     expect(minmax.indices).toEqual([2, 4, 7, 9]);
     expect(minmax.scores).toEqual([2 / 3 + 2, 1, 0, 0]);
   });
+  it('zscore', () => {
+    const z = fuseLists([a, b], 'zscore', 60, 2);
+    const std = Math.sqrt(((3 - 5 / 3) ** 2 + (2 - 5 / 3) ** 2 + (5 / 3) ** 2) / 3);
+    // 2: (2 - 0) / std + 2 (0.9 - 0.5) / 0.2; 4: 3 / std.
+    expect(z.indices).toEqual([2, 4]);
+    expect(z.scores[0]).toBeCloseTo(2 / std + (2 * 0.4) / 0.2, 12);
+    expect(z.scores[1]).toBeCloseTo(3 / std, 12);
+  });
   it('a list of equal scores or of weight 0 adds nothing', () => {
     expect(fuseLists([{ indices: [1, 0], scores: [5, 5], weight: 1 }, a], 'minmax', 60, 2).indices).toEqual([4, 2]);
     expect(fuseLists([{ ...b, weight: 0 }, a], 'rrf', 60, 5).indices).toEqual([4, 2, 7]);
@@ -127,7 +135,7 @@ describe('methods as compositions of simpler ones (cpu)', () => {
     }
   });
 
-  for (const [method, kind] of [['rrf', 'rrf'], ['linear', 'minmax']] as const) {
+  for (const [method, kind] of [['rrf', 'rrf'], ['linear', 'minmax'], ['linearZ', 'zscore']] as const) {
     it(`${method}: ${kind} fusion of the lexical and dense lists, energy as a third list`, async () => {
       const settings: FusionParameters[] = [
         { lexical: 'bm25Rm3', dense: 'cosineRocchio', depth: 20, rrfK: 5, weights: { lexical: 1, dense: 0.5, energy: 0 } },
