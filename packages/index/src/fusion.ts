@@ -12,6 +12,8 @@
  * order and adds nothing under minmax and zscore. Fused scores sort descending, ties to the lower
  * item index.
  */
+import type { FusionParameters } from './params';
+
 export type FusionKind = 'rrf' | 'minmax' | 'zscore';
 
 export interface CandidateList {
@@ -20,6 +22,32 @@ export interface CandidateList {
   /** Their scores, larger is better (ranks alone for rrf). */
   scores: ArrayLike<number>;
   weight: number;
+}
+
+/**
+ * One query's fusion as the fusion methods run it: its lexical and dense lists and, when
+ * fusion.weights.energy > 0, the energy keys (negated distances, from `energyOf`) of their
+ * union's items as a third list.
+ */
+export function fuseCandidates(
+  lexical: Omit<CandidateList, 'weight'>,
+  dense: Omit<CandidateList, 'weight'>,
+  energyOf: (items: readonly number[]) => ArrayLike<number>,
+  fusion: FusionParameters,
+  kind: FusionKind,
+  k: number,
+): { indices: number[]; scores: number[] } {
+  const lists: CandidateList[] = [
+    { ...lexical, weight: fusion.weights.lexical },
+    { ...dense, weight: fusion.weights.dense },
+  ];
+  if (fusion.weights.energy > 0) {
+    const union = [...new Set([...Array.from(lexical.indices), ...Array.from(dense.indices)])].sort((x, y) => x - y);
+    const keys = energyOf(union);
+    const order = union.map((_, j) => j).sort((x, y) => keys[y] - keys[x] || union[x] - union[y]);
+    lists.push({ indices: order.map((j) => union[j]), scores: order.map((j) => keys[j]), weight: fusion.weights.energy });
+  }
+  return fuseLists(lists, kind, fusion.rrfK, k);
 }
 
 export function fuseLists(lists: readonly CandidateList[], kind: FusionKind, rrfK: number, k: number): { indices: number[]; scores: number[] } {

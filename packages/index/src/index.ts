@@ -47,5 +47,5 @@ export { Bm25Index, DEFAULT_BM25, countCorpus, termColumns, lexicalKeysReference
 export type { Bm25Parameters, SparseMatrix, TermCounts } from './lexical/bm25';
 export { rm3Query, RM3_MAX_DOCUMENT_FRACTION } from './lexical/rm3';
 export { rocchioQuery } from './feedback';
-export { fuseLists } from './fusion';
+export { fuseLists, fuseCandidates } from './fusion';
 export type { FusionKind, CandidateList } from './fusion';

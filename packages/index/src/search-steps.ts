@@ -13,7 +13,7 @@ import type { SparseRow } from './lexical/vocabulary';
 import { rm3Query } from './lexical/rm3';
 import { rocchioQuery } from './feedback';
 import { energyKeys, prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
-import { fuseLists, type CandidateList, type FusionKind } from './fusion';
+import { fuseCandidates, type FusionKind } from './fusion';
 import { methodSpec, type ScoreMode } from './methods';
 import type { TauMode } from './signature';
 
@@ -112,18 +112,8 @@ export class SearchSteps {
     const prepared = fusion.weights.energy > 0 ? await this.prepare(queries) : null;
     const result = emptyTopK(queries.count, p.k);
     for (let b = 0; b < queries.count; b++) {
-      const [lexicalList, denseList] = [listOf(lexical, b), listOf(dense, b)];
-      const lists: CandidateList[] = [
-        { ...lexicalList, weight: fusion.weights.lexical },
-        { ...denseList, weight: fusion.weights.dense },
-      ];
-      if (prepared) {
-        const union = [...new Set([...lexicalList.indices, ...denseList.indices])].sort((x, y) => x - y);
-        const keys = energyKeys(this.context.store, prepared, b, union, weightsOf(p));
-        const order = union.map((_, j) => j).sort((x, y) => keys[y] - keys[x] || union[x] - union[y]);
-        lists.push({ indices: order.map((j) => union[j]), scores: order.map((j) => keys[j]), weight: fusion.weights.energy });
-      }
-      const fused = fuseLists(lists, kind, fusion.rrfK, p.k);
+      const energyOf = (items: readonly number[]) => energyKeys(this.context.store, prepared!, b, items, weightsOf(p));
+      const fused = fuseCandidates(listOf(lexical, b), listOf(dense, b), energyOf, fusion, kind, p.k);
       result.indices.set(fused.indices, b * p.k);
       result.keys.set(fused.scores, b * p.k);
     }
