@@ -20,9 +20,9 @@ import {
   type SearchOptions,
 } from './params';
 import { projectionMatrix } from './projection';
-import { SEARCH_METHODS } from './methods';
+import { SCORE_MODE, SEARCH_METHODS, type ScoreMode } from './methods';
 import { checkNeeds, defaultMethodFor, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
-import type { PreparedQueries } from './search';
+import { candidateKeys, weightsOf, type PreparedQueries } from './search';
 import { Bm25Index, type Bm25Parameters } from './lexical/bm25';
 import { decodeLexical, encodeLexical } from './lexical/lexical-format';
 import { SearchSteps } from './search-steps';
@@ -247,6 +247,24 @@ export class EnergyIndex {
     const parsed = parseQueries(queries, this.dimension);
     const results = await this.run(parsed, options);
     return parsed.single ? results[0] : results;
+  }
+
+  /**
+   * Scores of given items for each query vector under a one-pass dense method (cosine,
+   * lambdaAware, energy), in the order of `items`: a similarity, or for energy a distance, as
+   * search() reports it. The re-ranking building block (hybrid, the fusions' energy list).
+   */
+  async scoreItems(queries: VectorInput, items: ReadonlyArray<ArrayLike<number>>, options: SearchOptions & { method: ScoreMode }): Promise<Float32Array[]> {
+    const p = resolveSearchParameters(options, this.size);
+    if (!(p.method in SCORE_MODE)) throw new InvalidParameterError('method', `one of ${Object.keys(SCORE_MODE).join(', ')}`, p.method);
+    const prepared = await this.querySignatures(queries);
+    if (items.length !== prepared.vectors.rows) throw new InvalidParameterError('items', `one list per query (${prepared.vectors.rows})`, `${items.length} lists`);
+    const store = { vectors: this.state.vectors, ...this.state.signatures };
+    const sign = SEARCH_METHODS[p.method].order === 'distance' ? -1 : 1;
+    return items.map((list, b) => {
+      for (const item of Array.from(list)) if (!(Number.isInteger(item) && item >= 0 && item < this.size)) throw new InvalidParameterError(`items[${b}]`, `item indices in [0, ${this.size})`, item);
+      return candidateKeys(store, prepared, b, list, p.method as ScoreMode, weightsOf(p)).map((key) => sign * key);
+    });
   }
 
   /** Searches a flat [B * F] batch of query vectors. */

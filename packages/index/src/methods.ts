@@ -9,6 +9,7 @@
 import type { SearchParameters } from './params';
 import type { QueryBatch, SearchSteps } from './search-steps';
 import type { TopK } from './search';
+import type { FusionKind } from './fusion';
 
 export interface SearchMethodSpec {
   /** A short name for UIs and tables. */
@@ -25,8 +26,25 @@ export interface SearchMethodSpec {
   laplacianProducts: boolean;
   /** The side of a fusion it may stand on (parameters fusion.lexical / fusion.dense), if any. */
   fusionRole: 'lexical' | 'dense' | null;
+  /** A fusion method's way of combining the lists (fusion.ts), else null. */
+  fusionKind: FusionKind | null;
   /** The top-k of every query as rank keys, larger is better. */
   run(steps: SearchSteps, queries: QueryBatch, p: SearchParameters): Promise<TopK>;
+}
+
+/** A fusion of the fusion.lexical and fusion.dense methods' lists (search-steps.ts fuse). */
+function fusion(kind: FusionKind, label: string, help: string) {
+  return {
+    label,
+    help,
+    order: 'similarity',
+    needs: { text: true, vector: true },
+    scoreMode: null,
+    laplacianProducts: false,
+    fusionRole: null,
+    fusionKind: kind,
+    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, kind),
+  } as const;
 }
 
 export const SEARCH_METHODS = {
@@ -38,6 +56,7 @@ export const SEARCH_METHODS = {
     scoreMode: 0,
     laplacianProducts: false,
     fusionRole: 'dense',
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.dense('cosine', q, p, p.k),
   },
   lambdaAware: {
@@ -48,6 +67,7 @@ export const SEARCH_METHODS = {
     scoreMode: 1,
     laplacianProducts: false,
     fusionRole: 'dense',
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.dense('lambdaAware', q, p, p.k),
   },
   energy: {
@@ -60,6 +80,7 @@ export const SEARCH_METHODS = {
     scoreMode: 2,
     laplacianProducts: true,
     fusionRole: null,
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.dense('energy', q, p, p.k),
   },
   hybrid: {
@@ -70,6 +91,7 @@ export const SEARCH_METHODS = {
     scoreMode: null,
     laplacianProducts: false,
     fusionRole: null,
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.hybrid(q, p),
   },
   bm25: {
@@ -80,6 +102,7 @@ export const SEARCH_METHODS = {
     scoreMode: null,
     laplacianProducts: false,
     fusionRole: 'lexical',
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.lexicalTop(s.queryTerms(q), p.k),
   },
   bm25Rm3: {
@@ -90,6 +113,7 @@ export const SEARCH_METHODS = {
     scoreMode: null,
     laplacianProducts: false,
     fusionRole: 'lexical',
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.lexicalFeedback(q, p, p.k),
   },
   cosineRocchio: {
@@ -100,44 +124,27 @@ export const SEARCH_METHODS = {
     scoreMode: null,
     laplacianProducts: false,
     fusionRole: 'dense',
+    fusionKind: null,
     run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.denseFeedback('cosine', q, p, p.k),
   },
-  rrf: {
-    label: 'RRF fusion',
-    help:
-      'Reciprocal rank fusion of a lexical and a dense method (parameters fusion: lexical, dense, depth, rrfK, weights; ' +
+  rrf: fusion(
+    'rrf',
+    'RRF fusion',
+    'Reciprocal rank fusion of a lexical and a dense method (parameters fusion: lexical, dense, depth, rrfK, weights; ' +
       'weights.energy > 0 adds the energy distance as a third list). Needs the query text and vector. Higher is better.',
-    order: 'similarity',
-    needs: { text: true, vector: true },
-    scoreMode: null,
-    laplacianProducts: false,
-    fusionRole: null,
-    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'rrf'),
-  },
-  linear: {
-    label: 'Linear fusion (min-max)',
-    help:
-      'Weighted sum of the min-max normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
+  ),
+  linear: fusion(
+    'minmax',
+    'Linear fusion (min-max)',
+    'Weighted sum of the min-max normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
       'Needs the query text and vector. Higher is better.',
-    order: 'similarity',
-    needs: { text: true, vector: true },
-    scoreMode: null,
-    laplacianProducts: false,
-    fusionRole: null,
-    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'minmax'),
-  },
-  linearZ: {
-    label: 'Linear fusion (z-score)',
-    help:
-      'Weighted sum of the z-score normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
+  ),
+  linearZ: fusion(
+    'zscore',
+    'Linear fusion (z-score)',
+    'Weighted sum of the z-score normalised scores of a lexical and a dense method over their top lists (parameters fusion). ' +
       'Needs the query text and vector. Higher is better.',
-    order: 'similarity',
-    needs: { text: true, vector: true },
-    scoreMode: null,
-    laplacianProducts: false,
-    fusionRole: null,
-    run: (s: SearchSteps, q: QueryBatch, p: SearchParameters): Promise<TopK> => s.fuse(q, p, 'zscore'),
-  },
+  ),
 } as const satisfies Record<string, SearchMethodSpec>;
 
 export type SearchMethod = keyof typeof SEARCH_METHODS;

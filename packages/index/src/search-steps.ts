@@ -12,7 +12,7 @@ import type { Bm25Index } from './lexical/bm25';
 import type { SparseRow } from './lexical/vocabulary';
 import { rm3Query } from './lexical/rm3';
 import { rocchioQuery } from './feedback';
-import { energyKeys, prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
+import { candidateKeys, prepareQueries, rerankByEnergy, topKReference, weightsOf, type ItemStore, type PreparedQueries, type TopK } from './search';
 import { fuseCandidates, type FusionKind } from './fusion';
 import { methodSpec, type ScoreMode } from './methods';
 import type { TauMode } from './signature';
@@ -112,7 +112,7 @@ export class SearchSteps {
     const prepared = fusion.weights.energy > 0 ? await this.prepare(queries) : null;
     const result = emptyTopK(queries.count, p.k);
     for (let b = 0; b < queries.count; b++) {
-      const energyOf = (items: readonly number[]) => energyKeys(this.context.store, prepared!, b, items, weightsOf(p));
+      const energyOf = (items: readonly number[]) => candidateKeys(this.context.store, prepared!, b, items, 'energy', weightsOf(p));
       const fused = fuseCandidates(listOf(lexical, b), listOf(dense, b), energyOf, fusion, kind, p.k);
       result.indices.set(fused.indices, b * p.k);
       result.keys.set(fused.scores, b * p.k);

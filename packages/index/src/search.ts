@@ -182,20 +182,25 @@ export async function topKInChunks(
   return { queries: count, k, indices, keys };
 }
 
-/** Energy rank keys (negated distances) of given candidates of query b. */
-export function energyKeys(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, w: ScoreWeights): Float32Array {
+/** Rank keys of given candidates of query b under a one-pass mode (host code: re-ranking a few items). */
+export function candidateKeys(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, mode: ScoreMode, w: ScoreWeights): Float32Array {
   const f = items.vectors.columns;
+  const query = q.vectors.data.subarray(b * f, (b + 1) * f);
   const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
+  const withCross = SEARCH_METHODS[mode].laplacianProducts;
+  const x = items.vectors.data;
   return Float32Array.from(candidates, (i) => {
+    let dot = 0;
     let cross = 0;
-    for (let c = 0; c < f; c++) cross += lq[c] * items.vectors.data[i * f + c];
-    return rankKey('energy', q, b, items, i, 0, cross, w);
+    for (let c = 0; c < f; c++) dot += query[c] * x[i * f + c];
+    if (withCross) for (let c = 0; c < f; c++) cross += lq[c] * x[i * f + c];
+    return rankKey(mode, q, b, items, i, dot, cross, w);
   });
 }
 
 /** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
 export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
-  const keys = energyKeys(items, q, b, candidates, w);
+  const keys = candidateKeys(items, q, b, candidates, 'energy', w);
   const scored = Array.from(candidates, (index, j) => ({ index, score: -keys[j] }));
   scored.sort((a, c) => a.score - c.score || a.index - c.index);
   return scored.slice(0, k);

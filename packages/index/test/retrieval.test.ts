@@ -173,6 +173,17 @@ describe('methods as compositions of simpler ones (cpu)', () => {
     await expect(vectorsOnly.search({ text: query.text })).rejects.toThrow(/needs the query vector/);
   });
 
+  it('scoreItems gives the scores search() reports for the same items', async () => {
+    for (const method of ['cosine', 'lambdaAware', 'energy'] as const) {
+      const hits = await index.search(queryVectors.slice(0, F), { k: 12, method });
+      const items = hits.map((h) => h.index).reverse();
+      const [scores] = await index.scoreItems([queryVectors.slice(0, F)], [items], { method });
+      items.forEach((item, j) => expect(scores[j]).toBeCloseTo(hits.find((h) => h.index === item)!.score, 6));
+    }
+    await expect(index.scoreItems([queryVectors.slice(0, F)], [[N]], { method: 'cosine' })).rejects.toThrow(/items\[0\]/);
+    await expect(index.scoreItems([queryVectors.slice(0, F)], [[1]], { method: 'bm25' as 'cosine' })).rejects.toThrow(/'method'/);
+  });
+
   it('rejects fusion components of the wrong kind and an all-zero fusion', async () => {
     await expect(index.search(queries[0], { method: 'rrf', fusion: { lexical: 'cosine' } })).rejects.toThrow(/fusion.lexical/);
     await expect(index.search(queries[0], { method: 'rrf', fusion: { weights: { lexical: 0, dense: 0 } } })).rejects.toThrow(/fusion.weights/);
