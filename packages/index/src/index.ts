@@ -45,7 +45,7 @@ export { Vocabulary, countTerms, documentFrequencies } from './lexical/vocabular
 export type { SparseRow } from './lexical/vocabulary';
 export { Bm25Index, DEFAULT_BM25, countCorpus, termColumns, lexicalKeysReference, transposeReference } from './lexical/bm25';
 export type { Bm25Parameters, SparseMatrix, TermCounts } from './lexical/bm25';
-export { rm3Query, RM3_MAX_DOCUMENT_FRACTION } from './lexical/rm3';
+export { rm3Query } from './lexical/rm3';
 export { rocchioQuery } from './feedback';
 export { fuseLists, fuseCandidates } from './fusion';
 export type { FusionKind, CandidateList } from './fusion';

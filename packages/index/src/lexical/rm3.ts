@@ -4,14 +4,14 @@
  *   P(t | R) ~ sum over D of s(D) * tf(t, D) / |D|,
  * keep the `terms` largest (ties to the lower term id) and L1-normalise; then
  *   q'(t) = originalWeight * q(t) / |q|_1 + (1 - originalWeight) * P(t | R),
- * and the second pass scores BM25 with these term weights. As in Anserini, terms that occur in
- * more than 10 % of the documents are not expansion terms (the query's own terms always stay).
+ * and the second pass scores BM25 with these term weights. Unlike Anserini we keep terms that
+ * occur in more than 10 % of the documents as expansion candidates: on both development sets the
+ * filter lost nDCG@10 (cranfield -0.006, CVE/CWE within 0.001) and BM25's IDF already weighs
+ * common terms down.
  */
 import type { Rm3Parameters } from '../params';
 import type { Bm25Index } from './bm25';
 import type { SparseRow } from './vocabulary';
-
-export const RM3_MAX_DOCUMENT_FRACTION = 0.1;
 
 /** The expanded term weights of one query from its first-pass documents and their scores. */
 export function rm3Query(
@@ -22,7 +22,6 @@ export function rm3Query(
 ): SparseRow {
   const { rowPtr, columnIndex, values } = bm25.counts;
   const relevance = new Map<number, number>();
-  const common = RM3_MAX_DOCUMENT_FRACTION * bm25.documentCount;
   for (let j = 0; j < feedback.indices.length; j++) {
     const document = feedback.indices[j];
     const score = feedback.scores[j];
@@ -30,7 +29,6 @@ export function rm3Query(
     if (!(score > 0) || length === 0) continue;
     for (let e = rowPtr[document]; e < rowPtr[document + 1]; e++) {
       const term = columnIndex[e];
-      if (bm25.documentFrequency[term] > common) continue;
       relevance.set(term, (relevance.get(term) ?? 0) + (score * values[e]) / length);
     }
   }
