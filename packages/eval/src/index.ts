@@ -22,3 +22,7 @@ export * from './sweep/csv';
 export * from './report/heatmap';
 export { heatmapPng } from './report/heatmap-png';
 export * from './report/sweep-files';
+export * from './selection/grid';
+export * from './selection/score-configurations';
+export * from './selection/cross-validate';
+export * from './selection/report';
