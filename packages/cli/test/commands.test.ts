@@ -13,6 +13,7 @@ import * as evalCommand from '../src/commands/eval';
 import * as sweepCommand from '../src/commands/sweep';
 import * as buildCommand from '../src/commands/build';
 import * as searchCommand from '../src/commands/search';
+import * as cvCommand from '../src/commands/cv';
 
 let directory: string;
 let datasetDirectory: string;
@@ -122,6 +123,23 @@ describe('opticspace build + search', () => {
     expect(stderr.join('\n')).toContain('give exactly one of --dataset DIR or --corpus FILE.jsonl');
     expect(await buildCommand.run(['--corpus', join(datasetDirectory, 'corpus.jsonl'), '--out', join(directory, 'c.osx'), '--dims', '6', '--backend', 'cpu'])).toBe(0);
   });
+});
+
+describe('opticspace cv', () => {
+  it('scores the grid on two datasets and writes the folds as JSON and Markdown', async () => {
+    capture();
+    const other = join(directory, 'tiny2');
+    await writeBeirDataset(other, { ...tinyDataset(2), name: 'tiny2' });
+    const out = join(directory, 'cv', 'default-method');
+    expect(await cvCommand.run(['--datasets', `${datasetDirectory},${other}`, '--dims', '8', '--folds', '2', '--backend', 'cpu', '--out', out])).toBe(0);
+    const report = JSON.parse(await readFile(`${out}.json`, 'utf8'));
+    expect(report.folds).toHaveLength(2);
+    expect(Object.keys(report.pooled)).toEqual(['tiny', 'tiny2']);
+    expect(report.configurations).toBeUndefined();
+    expect(report.energyEffect.map((row: { energy: number }) => row.energy)).toEqual([0.1, 0.2, 0.4]);
+    expect(await readFile(`${out}.md`, 'utf8')).toContain(`**${report.final.chosen}**`);
+    expect(await cvCommand.run(['--datasets', datasetDirectory])).toBe(2);
+  }, 600_000);
 });
 
 describe('opticspace sweep', () => {

@@ -7,6 +7,8 @@ import {
   crossValidationMarkdown,
   documentText,
   embedDataset,
+  energyEffect,
+  energyTwins,
   LexicalEmbedder,
   ndcgAt,
   scoreConfigurations,
@@ -47,6 +49,18 @@ describe('scoreConfigurations', () => {
   });
 });
 
+describe('energyTwins and energyEffect', () => {
+  it('pairs each fusion with an energy list with its twin without, and averages the differences', () => {
+    const { fusions } = configurations(grid);
+    const twins = energyTwins(fusions);
+    expect(twins).toHaveLength(fusions.length / 2);
+    for (const twin of twins) expect(twin.withEnergy.replace(' energy0.5', '')).toBe(twin.without);
+    const summaries = fusions.map((c) => ({ name: c.name, objective: 0, eligible: true, collections: { a: c.fusion.weights.energy > 0 ? 0.6 : 0.5, b: 0.4 } }));
+    const [effect] = energyEffect({ configurations: summaries }, twins);
+    expect(effect).toEqual({ energy: 0.5, pairs: twins.length, collections: { a: { meanChange: expect.closeTo(0.1, 12), improved: 1 }, b: { meanChange: 0, improved: 0 } } });
+  });
+});
+
 describe('crossValidate', () => {
   // Two collections; per query nDCG of three configurations.
   const collection = (name: string, n: number, values: Record<string, (q: number) => number>): CollectionScores => ({
@@ -76,7 +90,8 @@ describe('crossValidate', () => {
     expect(report.leaders[0]).toMatchObject({ name: 'big', eligible: false });
     // With a loose tolerance 'big' is allowed and wins.
     expect(crossValidate([a, b], { tolerance: 0.25 }).final.chosen).toBe('big');
-    expect(crossValidationMarkdown(report, 'cmd')).toMatch(/\*\*safe\*\*/);
+    expect(report.bestPerMethod).toMatchObject({ bm25: { name: 'bm25' }, big: { name: 'big' }, safe: { name: 'safe' } });
+    expect(crossValidationMarkdown(report, [], 'cmd')).toMatch(/\*\*safe\*\*/);
     expect(() => crossValidate([a, b], { baseline: 'nope' })).toThrow(/baseline 'nope'/);
   });
 });

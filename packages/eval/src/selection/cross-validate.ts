@@ -35,6 +35,15 @@ export interface FoldResult {
   heldOut: Record<string, { chosen: number; baseline: number }>;
 }
 
+export interface ConfigurationSummary {
+  name: string;
+  objective: number;
+  /** Within the tolerance of the baseline on every collection. */
+  eligible: boolean;
+  /** Mean nDCG@10 per collection. */
+  collections: Record<string, number>;
+}
+
 export interface CrossValidationReport {
   folds: FoldResult[];
   /** Every query scored by the configuration its fold picked without it: mean per collection. */
@@ -42,7 +51,11 @@ export interface CrossValidationReport {
   /** The pick on all queries (the shipped default) and its numbers on all queries. */
   final: { chosen: string; objective: number; collections: Record<string, { chosen: number; baseline: number }> };
   /** The best configurations on all queries by the objective (eligible or not), for context. */
-  leaders: Array<{ name: string; objective: number; eligible: boolean; collections: Record<string, number> }>;
+  leaders: ConfigurationSummary[];
+  /** Every configuration on all queries, in grid order. */
+  configurations: ConfigurationSummary[];
+  /** The best configuration of each method on all queries. */
+  bestPerMethod: Record<string, ConfigurationSummary>;
   settings: Required<CrossValidationOptions> & { configurations: number };
 }
 
@@ -72,6 +85,11 @@ function meanWhere(values: Float64Array, keep: (query: number) => boolean): numb
     count++;
   }
   return count > 0 ? sum / count : 0;
+}
+
+/** The method of a configuration name ("linear[...]" -> "linear"; "bm25Rm3 d2 ..." -> "bm25Rm3"). */
+function methodOf(name: string): string {
+  return name.split(/[[ ]/)[0];
 }
 
 export function crossValidate(collections: readonly CollectionScores[], options: CrossValidationOptions = {}): CrossValidationReport {
@@ -124,18 +142,21 @@ export function crossValidate(collections: readonly CollectionScores[], options:
   const final = pick(all);
   const finalMeans = means(final.name, all);
   const baselineAll = means(settings.baseline, all);
-  const leaders = names
-    .map((name) => {
-      const perCollection = means(name, all);
-      return {
-        name,
-        objective: objectiveOf(perCollection),
-        eligible: collections.every((c) => perCollection[c.name] >= (1 - settings.tolerance) * baselineAll[c.name]),
-        collections: perCollection,
-      };
-    })
-    .sort((a, b) => b.objective - a.objective)
-    .slice(0, 15);
+  const summaries = names.map((name) => {
+    const perCollection = means(name, all);
+    return {
+      name,
+      objective: objectiveOf(perCollection),
+      eligible: collections.every((c) => perCollection[c.name] >= (1 - settings.tolerance) * baselineAll[c.name]),
+      collections: perCollection,
+    };
+  });
+  const leaders = [...summaries].sort((a, b) => b.objective - a.objective).slice(0, 15);
+  const bestPerMethod: Record<string, ConfigurationSummary> = {};
+  for (const summary of summaries) {
+    const method = methodOf(summary.name);
+    if (!bestPerMethod[method] || summary.objective > bestPerMethod[method].objective) bestPerMethod[method] = summary;
+  }
   return {
     folds: foldResults,
     pooled: Object.fromEntries(
@@ -147,6 +168,34 @@ export function crossValidate(collections: readonly CollectionScores[], options:
       collections: Object.fromEntries(collections.map((c) => [c.name, { chosen: finalMeans[c.name], baseline: baselineAll[c.name] }])),
     },
     leaders,
+    configurations: summaries,
+    bestPerMethod,
     settings: { ...settings, configurations: names.length },
   };
+}
+
+export interface EnergyEffect {
+  /** Weight of the energy list. */
+  energy: number;
+  /** Fusion configurations with that weight that have a twin without the energy list. */
+  pairs: number;
+  /** Per collection: mean nDCG@10 difference to the twin (all queries), and the share of pairs it improves. */
+  collections: Record<string, { meanChange: number; improved: number }>;
+}
+
+/** What adding the energy list does to a fusion: the twins' nDCG@10 differences, per energy weight. */
+export function energyEffect(report: Pick<CrossValidationReport, 'configurations'>, twins: ReadonlyArray<{ energy: number; withEnergy: string; without: string }>): EnergyEffect[] {
+  const byName = new Map(report.configurations.map((c) => [c.name, c.collections]));
+  const weights = [...new Set(twins.map((t) => t.energy))].sort((a, b) => a - b);
+  return weights.map((energy) => {
+    const pairs = twins.filter((t) => t.energy === energy);
+    const names = Object.keys(byName.get(pairs[0].withEnergy)!);
+    const collections = Object.fromEntries(
+      names.map((collection) => {
+        const changes = pairs.map((t) => byName.get(t.withEnergy)![collection] - byName.get(t.without)![collection]);
+        return [collection, { meanChange: changes.reduce((a, b) => a + b, 0) / changes.length, improved: changes.filter((c) => c > 0).length / changes.length }];
+      }),
+    );
+    return { energy, pairs: pairs.length, collections };
+  });
 }

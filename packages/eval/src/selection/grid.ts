@@ -29,12 +29,16 @@ export interface SelectionGrid {
   depth: number;
 }
 
+/**
+ * A first run of a smaller grid (rm3 documents 3/5/10, terms 20/40; rocchio documents 3/5/10;
+ * energy 0/0.2) picked values at its edges; this grid brackets them.
+ */
 export const DEFAULT_GRID: SelectionGrid = {
-  rm3: { documents: [3, 5, 10], terms: [20, 40], originalWeight: [0.5, 0.7] },
-  rocchio: { documents: [3, 5, 10], alpha: [1], beta: [0.5, 1] },
+  rm3: { documents: [2, 3, 5, 10], terms: [20, 40, 80], originalWeight: [0.5, 0.7] },
+  rocchio: { documents: [2, 3, 5, 10], alpha: [1], beta: [0.5, 1] },
   rrfK: [10, 30, 60],
   denseWeight: [0.5, 1, 2],
-  energyWeight: [0, 0.2],
+  energyWeight: [0, 0.1, 0.2, 0.4],
   depth: 100,
 };
 
@@ -117,4 +121,13 @@ export function configurations(grid: SelectionGrid = DEFAULT_GRID): { singles: C
     }
   }
   return { singles: [...lexical, ...dense], fusions };
+}
+
+/** Each fusion configuration with an energy list, and the same configuration without it. */
+export function energyTwins(fusions: readonly FusionConfiguration[]): Array<{ energy: number; withEnergy: string; without: string }> {
+  const key = (c: FusionConfiguration) => JSON.stringify([c.method, c.lexical.name, c.dense.name, c.fusion.rrfK, c.fusion.weights.lexical, c.fusion.weights.dense]);
+  const plain = new Map(fusions.filter((c) => c.fusion.weights.energy === 0).map((c) => [key(c), c.name]));
+  return fusions
+    .filter((c) => c.fusion.weights.energy > 0 && plain.has(key(c)))
+    .map((c) => ({ energy: c.fusion.weights.energy, withEnergy: c.name, without: plain.get(key(c))! }));
 }

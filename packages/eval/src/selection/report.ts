@@ -1,10 +1,12 @@
 /** The cross-validation report as Markdown (docs/results/default-method.md). */
-import type { CrossValidationReport } from './cross-validate';
+import type { CrossValidationReport, EnergyEffect } from './cross-validate';
 
 const f4 = (value: number) => value.toFixed(4);
+/** Configuration names hold '|': escaped for Markdown table cells. */
+const cell = (name: string) => name.replaceAll('|', '\\|');
 const delta = (value: number, baseline: number) => `${value >= baseline ? '+' : ''}${(((value - baseline) / baseline) * 100).toFixed(1)} %`;
 
-export function crossValidationMarkdown(report: CrossValidationReport, command: string): string {
+export function crossValidationMarkdown(report: CrossValidationReport, energy: readonly EnergyEffect[], command: string): string {
   const collections = Object.keys(report.pooled);
   const { settings } = report;
   const lines = [
@@ -23,7 +25,7 @@ export function crossValidationMarkdown(report: CrossValidationReport, command: 
     `| ---: | --- | ${collections.map(() => '---: | ---: | ---:').join(' | ')} |`,
     ...report.folds.map(
       (fold) =>
-        `| ${fold.fold + 1} | ${fold.chosen} | ${collections.map((c) => `${fold.queries[c]} | ${f4(fold.heldOut[c].chosen)} | ${f4(fold.heldOut[c].baseline)}`).join(' | ')} |`,
+        `| ${fold.fold + 1} | ${cell(fold.chosen)} | ${collections.map((c) => `${fold.queries[c]} | ${f4(fold.heldOut[c].chosen)} | ${f4(fold.heldOut[c].baseline)}`).join(' | ')} |`,
     ),
     '',
     'Every query scored by the pick of the folds that held it out:',
@@ -37,7 +39,7 @@ export function crossValidationMarkdown(report: CrossValidationReport, command: 
     '',
     `## The default: the pick on all queries`,
     '',
-    `**${report.final.chosen}** (objective ${f4(report.final.objective)}):`,
+    `**${cell(report.final.chosen)}** (objective ${f4(report.final.objective)}):`,
     '',
     `| collection | nDCG@10 (all queries, chosen on them) | ${settings.baseline} | change |`,
     '| --- | ---: | ---: | ---: |',
@@ -46,11 +48,30 @@ export function crossValidationMarkdown(report: CrossValidationReport, command: 
       return `| ${c} | ${f4(v.chosen)} | ${f4(v.baseline)} | ${delta(v.chosen, v.baseline)} |`;
     }),
     '',
+    '## The best configuration of each method on all queries',
+    '',
+    `| method | configuration | objective | within ${settings.tolerance * 100} % of ${settings.baseline} | ${collections.join(' | ')} |`,
+    `| --- | --- | ---: | --- | ${collections.map(() => '---:').join(' | ')} |`,
+    ...Object.entries(report.bestPerMethod).map(
+      ([method, row]) => `| ${method} | ${cell(row.name)} | ${f4(row.objective)} | ${row.eligible ? 'yes' : 'no'} | ${collections.map((c) => f4(row.collections[c])).join(' | ')} |`,
+    ),
+    '',
+    '## The energy list in a fusion',
+    '',
+    'Each fusion configuration with an energy list against the same configuration without it (all queries):',
+    '',
+    `| energy weight | pairs | ${collections.map((c) => `${c} mean change | ${c} improved`).join(' | ')} |`,
+    `| ---: | ---: | ${collections.map(() => '---: | ---:').join(' | ')} |`,
+    ...energy.map(
+      (row) =>
+        `| ${row.energy} | ${row.pairs} | ${collections.map((c) => `${row.collections[c].meanChange >= 0 ? '+' : ''}${f4(row.collections[c].meanChange)} | ${(row.collections[c].improved * 100).toFixed(0)} %`).join(' | ')} |`,
+    ),
+    '',
     '## Leading configurations on all queries',
     '',
     `| configuration | objective | within ${settings.tolerance * 100} % of ${settings.baseline} | ${collections.join(' | ')} |`,
     `| --- | ---: | --- | ${collections.map(() => '---:').join(' | ')} |`,
-    ...report.leaders.map((row) => `| ${row.name} | ${f4(row.objective)} | ${row.eligible ? 'yes' : 'no'} | ${collections.map((c) => f4(row.collections[c])).join(' | ')} |`),
+    ...report.leaders.map((row) => `| ${cell(row.name)} | ${f4(row.objective)} | ${row.eligible ? 'yes' : 'no'} | ${collections.map((c) => f4(row.collections[c])).join(' | ')} |`),
     '',
   ];
   return lines.join('\n');
