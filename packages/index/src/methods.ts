@@ -154,7 +154,7 @@ export type SearchMethod = keyof typeof SEARCH_METHODS;
  * to its lexical or dense side: query.ts defaultMethodFor). Chosen by cross-validation over the
  * queries of both development collections: docs/results/default-method.md.
  */
-export const DEFAULT_METHOD: SearchMethod = 'rrf';
+export const DEFAULT_METHOD: SearchMethod = 'linear';
 export const SEARCH_METHOD_NAMES = Object.keys(SEARCH_METHODS) as SearchMethod[];
 
 /** The methods that are one pass of the scoring kernel, and their mode ids. */

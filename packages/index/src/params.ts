@@ -147,9 +147,12 @@ export const DEFAULT_SEARCH: SearchParameters = {
   alpha: 0.7,
   weights: { lambda: 1, dispersion: 0.5, dirichlet: 0.25 },
   candidates: 100,
-  rm3: { documents: 10, terms: 10, originalWeight: 0.5 },
-  rocchio: { documents: 10, alpha: 1, beta: 0.5 },
-  fusion: { lexical: 'bm25', dense: 'cosine', depth: 100, rrfK: 60, weights: { lexical: 1, dense: 1, energy: 0 } },
+  // Feedback and fusion settings of the default method, chosen with it by cross-validation over
+  // both development collections (docs/results/default-method.md); rrfK is the best of the grid's
+  // 10 / 30 / 60 for rrf over the same lists.
+  rm3: { documents: 2, terms: 40, originalWeight: 0.5 },
+  rocchio: { documents: 2, alpha: 1, beta: 0.5 },
+  fusion: { lexical: 'bm25Rm3', dense: 'cosineRocchio', depth: 100, rrfK: 10, weights: { lexical: 1, dense: 0.5, energy: 0.1 } },
 };
 
 /** Merges options over the defaults and validates every field. */
