@@ -103,12 +103,17 @@ describe('examples', () => {
       clusters: number;
       cosine: Array<{ index: number; score: number }>;
       energy: Array<{ index: number; score: number }>;
+      bm25: Array<{ index: number; score: number }>;
+      fused: Array<{ index: number; score: number }>;
     };
     expect(result.error).toBeUndefined();
     expect(result.backend).toBe('webgpu');
     // The query is cluster 3's centre; the 150 members are far closer than any other point.
     expect(result.cosine.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
     expect(result.energy.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
+    // Lexical search in the browser: BM25 over the items' texts (CSR product on WebGPU) and the default fusion.
+    expect(result.bm25.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
+    expect(result.fused.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
     await screenshot(page, 'example-plain-html');
     expect(errors).toEqual([]);
     await page.close();
