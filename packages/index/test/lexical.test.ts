@@ -124,6 +124,16 @@ for (const backend of ['cpu', 'webgpu'] as const) {
       });
     }
 
+    it('a corpus of stop words only: every BM25 score is 0, ties to the lower index', async () => {
+      const empty = await EnergyIndex.build(vectors, { dimension: F, backend, gpu: gpu(), documents: texts.map(() => 'the of a') });
+      expect(empty.lexical!.terms).toBe(0);
+      expect(await empty.search({ text: 'wing' }, { k: 3, method: 'bm25' })).toEqual([0, 1, 2].map((index) => ({ index, score: 0 })));
+      const loaded = await EnergyIndex.fromBytes(empty.toBytes(), { backend, gpu: gpu() });
+      expect(loaded.lexical).toEqual(empty.lexical);
+      loaded.dispose();
+      empty.dispose();
+    });
+
     it('documents on the query topic rank first', async () => {
       const hits = await index.search({ text: 'sql injection login' }, { k: 10, method: 'bm25' });
       expect(hits.every((hit) => hit.index % 4 === 3)).toBe(true);

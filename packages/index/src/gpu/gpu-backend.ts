@@ -162,7 +162,8 @@ class GpuItems implements ResidentItems {
 
   setLexical(matrix: SparseMatrix): void {
     this.lexical?.dispose();
-    this.lexical = CsrMatrix.fromArrays(this.ctx, matrix.rows, matrix.columns, matrix.rowPtr, matrix.columnIndex, matrix.values);
+    // A corpus without a single term has no matrix to keep (search-steps.ts scores it as all zeros).
+    this.lexical = matrix.columns > 0 ? CsrMatrix.fromArrays(this.ctx, matrix.rows, matrix.columns, matrix.rowPtr, matrix.columnIndex, matrix.values) : null;
   }
 
   async lexicalTopK(queries: readonly SparseRow[], k: number): Promise<TopK> {
