@@ -5,6 +5,8 @@
  * Scoring is one product [Q; L Q] @ X^T (score.ts queryProductsProgram), one combine kernel per
  * mode and a GPU top-k, all in one submit per batch of queries with one readback (into mappable
  * buffers kept across calls). Corpora larger than one storage buffer are kept in row blocks.
+ * Lexical (BM25) scores are csrMatmul of the resident [N, terms] BM25 matrix with the queries'
+ * term columns, transposed to [queries, N] for the same top-k and readback.
  */
 import { CommandBatch, CsrMatrix, TOPK_MAX_K, Tensor, csrMatmul, topkPlan, decodeTopkKeys, type GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
