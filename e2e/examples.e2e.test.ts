@@ -38,6 +38,9 @@ interface ClusterResult {
   cosine: Array<{ index: number; score: number }>;
   hybrid: Array<{ index: number; score: number }>;
   reloaded: Array<{ index: number; score: number }>;
+  /** plain-html only: BM25 over the items' texts and the default fusion. */
+  bm25?: Array<{ index: number; score: number }>;
+  fused?: Array<{ index: number; score: number }>;
 }
 
 /** Size of some output files, raw and gzipped (one gzip per file, as a server sends them). */
@@ -184,6 +187,9 @@ describe('the packages as npm users get them', () => {
       expect(result.cosine.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
       expect(result.hybrid.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
       expect(result.reloaded).toEqual(result.hybrid);
+      // Lexical search in the browser: BM25 (CSR product on WebGPU) and the default fusion find cluster 3's texts.
+      expect(result.bm25!.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
+      expect(result.fused!.map((hit) => hit.index % result.clusters)).toEqual([3, 3, 3, 3, 3]);
       await screenshot(page, 'example-plain-html');
       expect(errors).toEqual([]);
       browserClusters = result;

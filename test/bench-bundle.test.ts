@@ -2,7 +2,7 @@
 // run.sh. The full build (xz of the Node binary, the Debian .deb) is a manual check, see
 // scripts/bench-bundle/README.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,22 @@ describe('bundle checks', () => {
       'const e = await import("node:os");',
     ].join('\n');
     expect(bundleImports(code)).toEqual({ static: ['cjs-dep', 'left-pad', 'other'], lazy: ['webgpu'] });
+  });
+
+  it('flags WGSL imports left as module specifiers, not file names in comments', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'bundle-text-'));
+    try {
+      const check = (code: string) => {
+        const file = join(scratch, 'bundle.mjs');
+        writeFileSync(file, code);
+        return () => checkBundleText(file);
+      };
+      expect(check("import source from '@shaders/linalg/matmul.wgsl?raw';")).toThrow(/a WGSL import was not inlined/);
+      expect(check('const source = await import("./kernel.wgsl");')).toThrow(/a WGSL import was not inlined/);
+      expect(check("const source = '// shaders/index/kmeans-status.wgsl\'s constants are prepended';")).not.toThrow();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bundle over the size limit and names its largest files', () => {

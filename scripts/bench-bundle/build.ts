@@ -124,7 +124,8 @@ export function bundleImports(code: string): { static: string[]; lazy: string[] 
 export function checkBundleText(file: string): void {
   const code = readFileSync(file, 'utf8');
   const problems = [];
-  if (/@shaders\/|\.wgsl(\?raw)?["']/.test(code)) problems.push('a WGSL import was not inlined');
+  // An import left as a module specifier: the alias, or a quoted path ending in .wgsl (comments may name files).
+  if (/["']@shaders\/|["'][^"'\s]+\.wgsl(\?raw)?["']/.test(code)) problems.push('a WGSL import was not inlined');
   const imports = bundleImports(code);
   const missing = [
     ...imports.static.filter((s) => !RUNTIME_PACKAGES.includes(s)),

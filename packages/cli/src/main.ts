@@ -7,6 +7,7 @@ import { errorLine } from './error-line';
 const commands: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./commands/eval'),
   sweep: () => import('./commands/sweep'),
+  cv: () => import('./commands/cv'),
   build: () => import('./commands/build'),
   search: () => import('./commands/search'),
   encode: () => import('./commands/encode'),

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatasetFormatError, writeBeirDataset } from '@opticspace/eval';
-import { readSections } from '@opticspace/index';
+import { readSections, SEARCH_METHOD_NAMES } from '@opticspace/index';
 import { tinyDataset } from '../../eval/test/fixtures/tiny-dataset';
 import * as evalCommand from '../src/commands/eval';
 import * as sweepCommand from '../src/commands/sweep';
 import * as buildCommand from '../src/commands/build';
 import * as searchCommand from '../src/commands/search';
+import * as cvCommand from '../src/commands/cv';
 
 let directory: string;
 let datasetDirectory: string;
@@ -44,12 +45,13 @@ describe('opticspace eval', () => {
     const code = await evalCommand.run(['--dataset', datasetDirectory, '--dims', '8', '--seed', '3', '--backend', 'cpu', '--json', json]);
     expect(code).toBe(0);
     const table = stdout.join('\n');
-    expect(table).toMatch(/method\s+ndcg@10\s+mrr@10\s+map@20\s+recall@10\s+recall@20/);
-    for (const method of ['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25']) expect(table).toMatch(new RegExp(`^${method}\\s+\\d\\.\\d{4}`, 'm'));
+    expect(table).toMatch(/method\s+ndcg@10\s+mrr@10\s+map@20\s+recall@10\s+recall@20\s+recall@100\s+alpha-ndcg@10\s+classes@10\s+ild@10/);
+    for (const method of SEARCH_METHOD_NAMES) expect(table).toMatch(new RegExp(`^${method}\\s+\\d\\.\\d{4}.* n/a `, 'm'));
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report).toMatchObject({ dataset: 'tiny', docs: 36, queries: 8, embedder: expect.stringMatching(/^lexical-.*-8$/) });
-    expect(Object.keys(report.results)).toEqual(['cosine', 'lambdaAware', 'energy', 'hybrid', 'bm25']);
-    expect(Object.keys(report.results.energy)).toEqual(['ndcg@10', 'mrr@10', 'map@20', 'recall@10', 'recall@20']);
+    expect(Object.keys(report.results)).toEqual(SEARCH_METHOD_NAMES);
+    expect(Object.keys(report.results.energy)).toEqual(['ndcg@10', 'mrr@10', 'map@20', 'recall@10', 'recall@20', 'recall@100', 'alpha-ndcg@10', 'classes@10', 'ild@10']);
+    expect(report.results.energy['alpha-ndcg@10']).toBeNull();
     expect(report.results.bm25['mrr@10']).toBe(1);
     expect(typeof report.timings.buildMs).toBe('number');
     // The printed table shows the JSON numbers.
@@ -61,7 +63,11 @@ describe('opticspace eval', () => {
     expect(await evalCommand.run(['--dims', '8'])).toBe(2);
     expect(stderr).toEqual(["opticspace: --dataset DIR is required [USAGE] (see 'opticspace eval --help')"]);
     expect(await evalCommand.run(['--dataset', datasetDirectory, '--methods', 'cosine,dense'])).toBe(2);
-    expect(stderr.join('\n')).toMatch(/--methods expects one of cosine, lambdaAware, energy, hybrid, blend, bm25, got 'dense'/);
+    expect(stderr.join('\n')).toMatch(new RegExp(`--methods expects one of ${[...SEARCH_METHOD_NAMES, 'blend'].join(', ')}, got 'dense'`));
+    expect(await evalCommand.run(['--dataset', datasetDirectory, '--params', 'fusion.nope=1'])).toBe(2);
+    expect(stderr.join('\n')).toMatch(/--params expects path=value with a path among .*fusion\.rrfK/);
+    expect(await evalCommand.run(['--dataset', datasetDirectory, '--params', 'fusion.rrfK=abc'])).toBe(2);
+    expect(stderr.join('\n')).toMatch(/--params fusion.rrfK expects a number, got 'abc'/);
   }, 30_000);
 
   it('reports a malformed corpus line with its number', async () => {
@@ -99,6 +105,15 @@ describe('opticspace build + search', () => {
     expect(stdout.join('\n')).toMatch(/rank\s+id\s+distance\s+text/);
     expect(stdout.join('\n').trim().split('\n')).toHaveLength(12);
 
+    // The default method (a fusion of the query's text and embedding), BM25 alone, and search parameters by path.
+    for (const method of [[], ['--method', 'bm25'], ['--method', 'rrf', '--params', 'fusion.lexical=bm25Rm3,fusion.rrfK=10,rm3.terms=5']]) {
+      stdout = [];
+      expect(await searchCommand.run([indexPath, 'sql injection login', '-k', '5', '--backend', 'cpu', '--json', ...method])).toBe(0);
+      const hits = JSON.parse(stdout.join('\n')).results;
+      for (const hit of hits) expect(Number(hit.id.slice(1)) % 4).toBe(3);
+    }
+    await expect(searchCommand.run([indexPath, 'x', '--method', 'rrf', '--params', 'rm3.originalWeight=3', '--backend', 'cpu'])).rejects.toThrow(/rm3.originalWeight/);
+
     expect(await searchCommand.run([indexPath, 'x', '-k', '99', '--backend', 'cpu'])).toBe(2);
     expect(await searchCommand.run([indexPath])).toBe(2);
     await expect(searchCommand.run([join(directory, 'missing.osx'), 'x'])).rejects.toThrow(/Cannot read .*missing\.osx: no such file or directory \(ENOENT\), given as INDEX/);
@@ -110,6 +125,23 @@ describe('opticspace build + search', () => {
     expect(stderr.join('\n')).toContain('give exactly one of --dataset DIR or --corpus FILE.jsonl');
     expect(await buildCommand.run(['--corpus', join(datasetDirectory, 'corpus.jsonl'), '--out', join(directory, 'c.osx'), '--dims', '6', '--backend', 'cpu'])).toBe(0);
   });
+});
+
+describe('opticspace cv', () => {
+  it('scores the grid on two datasets and writes the folds as JSON and Markdown', async () => {
+    capture();
+    const other = join(directory, 'tiny2');
+    await writeBeirDataset(other, { ...tinyDataset(2), name: 'tiny2' });
+    const out = join(directory, 'cv', 'default-method');
+    expect(await cvCommand.run(['--datasets', `${datasetDirectory},${other}`, '--dims', '8', '--folds', '2', '--backend', 'cpu', '--out', out])).toBe(0);
+    const report = JSON.parse(await readFile(`${out}.json`, 'utf8'));
+    expect(report.folds).toHaveLength(2);
+    expect(Object.keys(report.pooled)).toEqual(['tiny', 'tiny2']);
+    expect(report.configurations).toBeUndefined();
+    expect(report.energyEffect.map((row: { energy: number }) => row.energy)).toEqual([0.1, 0.2, 0.4]);
+    expect(await readFile(`${out}.md`, 'utf8')).toContain(`**${report.final.chosen}**`);
+    expect(await cvCommand.run(['--datasets', datasetDirectory])).toBe(2);
+  }, 600_000);
 });
 
 describe('opticspace sweep', () => {

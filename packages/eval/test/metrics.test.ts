@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecisionAt, meanMetrics, ndcgAt, recallAt, reciprocalRankAt } from '../src/index';
+import { alphaNdcgAt, averagePrecisionAt, distinctLabelsAt, diversityMetrics, documentLabels, intraListDistance, meanMetrics, ndcgAt, recallAt, reciprocalRankAt } from '../src/index';
 
 // Judgements: a=3, b=1, c=2 relevant; d judged 0; e judged -1 (treated as 0); x unjudged.
 const judged = new Map([
@@ -54,5 +54,46 @@ describe('ranking metrics (hand-computed)', () => {
     expect(metrics['ndcg@10']).toBeCloseTo(0.5, 12);
     expect(metrics['mrr@10']).toBeCloseTo(0.5, 12);
     expect(metrics['recall@20']).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('diversity metrics', () => {
+  const judged = new Map([
+    ['d1', 1],
+    ['d2', 2],
+    ['d3', 1],
+    ['d4', 0],
+  ]);
+  const labels = new Map([
+    ['d1', ['A']],
+    ['d2', ['A', 'B']],
+    ['d3', ['B']],
+    ['d4', ['C']],
+  ]);
+
+  it('alpha-nDCG@10 by hand (alpha 0.5, greedy ideal)', () => {
+    // Gains: d1 1; d4 0 (not relevant); d2 0.5 (A seen once) + 1 (B new). Ideal: d2 (2), d1 (0.5), d3 (0.5).
+    const dcg = 1 + 1.5 / Math.log2(4);
+    const ideal = 2 + 0.5 / Math.log2(3) + 0.5 / Math.log2(4);
+    expect(alphaNdcgAt(['d1', 'd4', 'd2'], judged, labels)).toBeCloseTo(dcg / ideal, 12);
+    expect(alphaNdcgAt(['d2', 'd1', 'd3'], judged, labels)).toBeCloseTo(1, 12);
+    expect(alphaNdcgAt(['d4'], judged, labels)).toBe(0);
+    // With alpha 0 redundancy costs nothing: every label of a relevant document counts fully.
+    expect(alphaNdcgAt(['d2', 'd1', 'd3'], judged, labels, 10, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('distinct classes and intra-list distance', () => {
+    expect(distinctLabelsAt(['d1', 'd4', 'd2'], labels)).toBe(3);
+    expect(distinctLabelsAt(['d1', 'd2', 'd3'], labels, 1)).toBe(1);
+    const vectors: Record<string, number[]> = { d1: [1, 0], d4: [0, 1], d2: [1, 1], z: [0, 0] };
+    expect(intraListDistance(['d1', 'd4', 'd2'], (id) => vectors[id])).toBeCloseTo((3 - Math.SQRT2) / 3, 12);
+    expect(intraListDistance(['d1'], (id) => vectors[id])).toBe(0);
+    expect(intraListDistance(['d1', 'z'], (id) => vectors[id])).toBe(1);
+  });
+
+  it('reads labels from the corpus fields subtopics, labels or cwe; none gives null', () => {
+    expect(documentLabels([{ id: 'a', metadata: { cwe: ['CWE-79'] } }, { id: 'b' }])).toEqual(new Map([['a', ['CWE-79']]]));
+    expect(documentLabels([{ id: 'a', metadata: { other: 1 } }])).toBeNull();
+    expect(diversityMetrics(['d1'], judged, null, () => [1])).toEqual({ 'alpha-ndcg@10': null, 'classes@10': null, 'ild@10': 0 });
   });
 });

@@ -49,7 +49,7 @@ describe('sweeps', () => {
     expect(new Set(cosine).size).toBe(1);
     for (const row of rows) expect(row.etaUsed).toBeLessThanOrEqual(row.eta);
     const csv = diffusionCsv(rows).trim().split('\n');
-    expect(csv[0]).toBe('eta,steps,eta_used,method,ndcg@10,mrr@10,map@20,recall@10,recall@20,build_ms');
+    expect(csv[0]).toBe('eta,steps,eta_used,method,ndcg@10,mrr@10,map@20,recall@10,recall@20,recall@100,build_ms');
     expect(csv).toHaveLength(9);
 
     const result = await runWeightSweep(dataset, embedded, { lambdas: [0, 1], dispersions: [0], dirichlets: [0, 1], build: { backend: 'cpu' }, seed: 5 });

@@ -5,6 +5,11 @@
 import { InvalidParameterError, ShapeError } from './errors';
 import { shapeToString, type Tensor } from './tensor';
 
+/** The defined fields of an options object, to spread over defaults. */
+export function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** `value` is one of `allowed`. */
 export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) throw new InvalidParameterError(name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);

@@ -7,7 +7,10 @@ import type { FeatureGraph, FindProfileNeighbours } from './feature-graph';
 import type { RunKMeans } from './kmeans';
 import type { Matrix } from './matrix';
 import type { RowEnergies } from './row-energies';
-import type { PreparedQueries, ScoreMode, ScoreWeights, TopK } from './search';
+import type { PreparedQueries, ScoreWeights, TopK } from './search';
+import type { ScoreMode } from './methods';
+import type { SparseMatrix } from './lexical/bm25';
+import type { SparseRow } from './lexical/vocabulary';
 
 export interface ItemSignatureValues {
   lambda: Float32Array;
@@ -25,6 +28,10 @@ export interface ResidentItems {
   scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK>;
   /** Bytes the items take where search runs (vectors and signatures). */
   readonly residentBytes: number;
+  /** Keeps the [items, terms] BM25 weight matrix for lexicalTopK (replacing any before). */
+  setLexical(matrix: SparseMatrix): void;
+  /** Lexical scores S q of every item for each query's term weights q, then top-k. */
+  lexicalTopK(queries: readonly SparseRow[], k: number): Promise<TopK>;
   dispose(): void;
 }
 

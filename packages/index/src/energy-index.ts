@@ -10,7 +10,7 @@ import { BackendUnavailableError, DimensionMismatchError, DisposedIndexError, In
 import { laplacianFromEdges, type FeatureGraph } from './feature-graph';
 import { decodeIndex, encodeIndex } from './format';
 import { GpuBackend } from './gpu/gpu-backend';
-import { multiply, toMatrix, type Matrix, type VectorInput } from './matrix';
+import { toMatrix, type Matrix, type VectorInput } from './matrix';
 import {
   resolveBuildParameters,
   resolveSearchParameters,
@@ -20,20 +20,35 @@ import {
   type SearchOptions,
 } from './params';
 import { projectionMatrix } from './projection';
-import { prepareQueries, rerankByEnergy, weightsOf, type PreparedQueries } from './search';
+import { SCORE_MODE, SEARCH_METHODS, type ScoreMode } from './methods';
+import { checkNeeds, defaultMethodFor, parseQueries, type ParsedQueries, type QueryInput, type SearchQuery } from './query';
+import { candidateKeys, weightsOf, type PreparedQueries } from './search';
+import { Bm25Index, type Bm25Parameters } from './lexical/bm25';
+import { decodeLexical, encodeLexical } from './lexical/lexical-format';
+import { SearchSteps } from './search-steps';
 import type { Signatures, TauMode } from './signature';
 import { readSource, writeTarget, type LoadSource, type SaveTarget } from './storage';
+
+export type { SearchQuery } from './query';
 
 export interface SearchHit {
   /** Row of the item in the corpus given to build(). */
   index: number;
-  /** cosine / lambdaAware: similarity (higher is better); energy / hybrid: distance (lower is better). */
+  /** A similarity (higher is better) or, for methods whose `order` is 'distance' (energy, hybrid), a distance. */
   score: number;
 }
 
 export interface LoadOptions {
   backend?: BackendChoice;
   gpu?: GpuContext;
+}
+
+/** Document texts for the lexical methods (BM25 and the fusions): tokenized, counted and saved with the index. */
+export interface DocumentOptions {
+  /** One text per vector, in the same order. */
+  documents?: readonly string[];
+  /** BM25 term saturation k1 (default 1.2) and length normalisation b (default 0.75). */
+  bm25?: Partial<Bm25Parameters>;
 }
 
 /** Build and load accept a ready backend too (e.g. a GpuBackend with a smaller buffer limit). */
@@ -60,6 +75,8 @@ interface IndexState {
   signatures: Pick<Signatures, 'lambda' | 'dispersion' | 'quadratic' | 'norm'>;
   energyGraph: FeatureGraph;
   subCentroids: Matrix;
+  /** The documents' BM25 matrix, when built with documents. */
+  lexical: Bm25Index | null;
 }
 
 /** Picks the backend: 'cpu', 'webgpu' (fails without WebGPU) or 'auto' (WebGPU when available). */
@@ -95,17 +112,21 @@ export class EnergyIndex {
   }
 
   /** Builds an index over N vectors: a flat N*F array with options.dimension = F, or N rows. */
-  static async build(vectors: VectorInput, options: BuildOptions & BackendOption & { dimension?: number } = {}): Promise<EnergyIndex> {
+  static async build(vectors: VectorInput, options: BuildOptions & BackendOption & DocumentOptions & { dimension?: number } = {}): Promise<EnergyIndex> {
     if (typeof (vectors as ArrayLike<unknown> | undefined)?.[0] === 'number' && options.dimension === undefined) {
       throw new InvalidParameterError('dimension', 'given with a flat array of N*F values (or pass the vectors as N rows)', undefined);
     }
     const params = resolveBuildParameters(stripDimension(options));
-    const start = performance.now();
+    let start = performance.now();
     const input = toMatrix(vectors, options.dimension, 'Corpus');
     const inputMs = performance.now() - start;
+    start = performance.now();
+    const lexical = options.documents === undefined ? null : lexicalIndex(options.documents, input.rows, options.bm25);
+    const lexicalMs = performance.now() - start;
     const backend = options.computeBackend ?? (await resolveBackend(params.backend, options.gpu));
     const built = await buildEnergy(input, params, backend, options.onProgress);
-    built.report.timings = { input: inputMs, ...built.report.timings };
+    built.report.timings = { input: inputMs, ...built.report.timings, ...(lexical ? { lexical: lexicalMs } : {}) };
+    if (lexical) built.resident.setLexical(lexical.matrix);
     const projection =
       built.report.projectionSeed === null ? null : projectionMatrix(built.report.projectionSeed, input.columns, built.vectors.columns);
     const state: IndexState = {
@@ -118,6 +139,7 @@ export class EnergyIndex {
       signatures: built.signatures,
       energyGraph: built.energyGraph,
       subCentroids: built.subCentroids,
+      lexical,
     };
     return new EnergyIndex(state, built.resident, backend);
   }
@@ -178,10 +200,12 @@ export class EnergyIndex {
     const energyGraph = laplacianFromEdges(f, endpoints[0], endpoints[1], section('edgeWeight', Float32Array, edges, 1, 'edge'));
     const subCentroids = { data: section('subCentroids', Float32Array, subCentroidCount, f, 'sub-centroid'), rows: subCentroidCount, columns: f };
     const projection = report.projectionSeed === null ? null : projectionMatrix(report.projectionSeed, inputFeatures as number, f);
+    const lexical = header.lexical === undefined ? null : decodeLexical(header.lexical, section, n);
     const backend = options.computeBackend ?? (await resolveBackend(options.backend ?? params.backend, options.gpu));
     const resident = await backend.residentItems(vectors);
     resident.setSignatures(signatures);
-    const state: IndexState = { params, report, inputFeatures: inputFeatures as number, projection, tauMode, vectors, signatures, energyGraph, subCentroids };
+    if (lexical) resident.setLexical(lexical.matrix);
+    const state: IndexState = { params, report, inputFeatures: inputFeatures as number, projection, tauMode, vectors, signatures, energyGraph, subCentroids, lexical };
     return new EnergyIndex(state, resident, backend);
   }
 
@@ -223,6 +247,12 @@ export class EnergyIndex {
     return this.state.energyGraph;
   }
 
+  /** The documents' lexical data (null when built without documents). */
+  get lexical(): { terms: number; nonzeros: number; k1: number; b: number } | null {
+    const bm25 = this.state.lexical;
+    return bm25 && { terms: bm25.termCount, nonzeros: bm25.counts.values.length, k1: bm25.k1, b: bm25.b };
+  }
+
   itemSignatures(): ItemSignatures {
     const s = this.state.signatures;
     return { lambda: s.lambda.slice(), dispersion: s.dispersion.slice(), quadratic: s.quadratic.slice(), norm: s.norm.slice() };
@@ -230,63 +260,78 @@ export class EnergyIndex {
 
   /** Signatures (lambda, G, qLq, norm) of query vectors, as search computes them. */
   async querySignatures(queries: VectorInput): Promise<PreparedQueries> {
-    return this.whileAlive(() => this.prepare(this.queryMatrix(queries)));
+    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
+    const vectors = toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query');
+    if (vectors.columns !== this.dimension) throw new DimensionMismatchError('Query', this.dimension, vectors.columns);
+    return this.whileAlive((resident) => this.steps(resident).prepare({ count: vectors.rows, texts: null, vectors }));
   }
 
   /**
-   * Searches one query (a flat vector of length F) -> hits, or a batch (an array of rows) ->
-   * hits per query. Use searchBatch for a flat [B * F] array.
+   * Searches one query -> hits, or a batch (an array of queries) -> hits per query. A query is a
+   * vector (flat array of length F) or { text, vector }: lexical methods need the text, dense
+   * methods the vector, fusions both (methods.ts). Use searchBatch for a flat [B * F] array.
    */
-  search(query: Float32Array | Float64Array | number[], options?: SearchOptions): Promise<SearchHit[]>;
-  search(queries: ArrayLike<number>[], options?: SearchOptions): Promise<SearchHit[][]>;
-  async search(queries: VectorInput, options: SearchOptions = {}): Promise<SearchHit[] | SearchHit[][]> {
-    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
-    if (single && (queries as ArrayLike<number>).length !== this.dimension) {
-      throw new DimensionMismatchError('Query', this.dimension, (queries as ArrayLike<number>).length);
-    }
-    const results = await this.searchMatrix(this.queryMatrix(queries), options);
-    return single ? results[0] : results;
+  search(query: Float32Array | Float64Array | number[] | SearchQuery, options?: SearchOptions): Promise<SearchHit[]>;
+  search(queries: ReadonlyArray<ArrayLike<number> | SearchQuery>, options?: SearchOptions): Promise<SearchHit[][]>;
+  async search(queries: QueryInput, options: SearchOptions = {}): Promise<SearchHit[] | SearchHit[][]> {
+    const parsed = parseQueries(queries, this.dimension);
+    const results = await this.run(parsed, options);
+    return parsed.single ? results[0] : results;
   }
 
-  /** Searches a flat [B * F] batch of queries. */
+  /**
+   * Scores of given items for each query vector under a one-pass dense method (cosine,
+   * lambdaAware, energy), in the order of `items`: a similarity, or for energy a distance, as
+   * search() reports it. The re-ranking building block (hybrid, the fusions' energy list).
+   */
+  async scoreItems(queries: VectorInput, items: ReadonlyArray<ArrayLike<number>>, options: SearchOptions & { method: ScoreMode }): Promise<Float32Array[]> {
+    const p = resolveSearchParameters(options, this.size);
+    if (!(p.method in SCORE_MODE)) throw new InvalidParameterError('method', `one of ${Object.keys(SCORE_MODE).join(', ')}`, p.method);
+    const prepared = await this.querySignatures(queries);
+    if (items.length !== prepared.vectors.rows) throw new InvalidParameterError('items', `one list per query (${prepared.vectors.rows})`, `${items.length} lists`);
+    const store = { vectors: this.state.vectors, ...this.state.signatures };
+    const sign = SEARCH_METHODS[p.method].order === 'distance' ? -1 : 1;
+    return items.map((list, b) => {
+      for (const item of Array.from(list)) if (!(Number.isInteger(item) && item >= 0 && item < this.size)) throw new InvalidParameterError(`items[${b}]`, `item indices in [0, ${this.size})`, item);
+      return candidateKeys(store, prepared, b, list, p.method as ScoreMode, weightsOf(p)).map((key) => sign * key);
+    });
+  }
+
+  /** Searches a flat [B * F] batch of query vectors. */
   async searchBatch(queries: Float32Array | number[], options: SearchOptions = {}): Promise<SearchHit[][]> {
     if (queries.length % this.dimension !== 0) {
       throw new DimensionMismatchError(`Query batch of ${queries.length} values (not a multiple of the dimension)`, this.dimension, queries.length % this.dimension);
     }
-    return this.searchMatrix(toMatrix(queries, this.dimension, 'Query batch'), options);
+    const vectors = toMatrix(queries, this.dimension, 'Query batch');
+    return this.run({ batch: { count: vectors.rows, texts: null, vectors }, single: false, firstWithout: { text: 0, vector: -1 } }, options);
   }
 
-  private queryMatrix(queries: VectorInput): Matrix {
-    const single = typeof (queries as ArrayLike<unknown>)[0] === 'number';
-    return toMatrix(queries, single ? (queries as ArrayLike<number>).length : this.dimension, 'Query');
+  private steps(resident: ResidentItems): SearchSteps {
+    const s = this.state;
+    return new SearchSteps({
+      resident,
+      store: { vectors: s.vectors, ...s.signatures },
+      graph: s.energyGraph,
+      tauMode: s.tauMode,
+      projection: s.projection,
+      bm25: s.lexical,
+    });
   }
 
-  private async prepare(queries: Matrix): Promise<PreparedQueries> {
-    if (queries.columns !== this.dimension) throw new DimensionMismatchError('Query', this.dimension, queries.columns);
-    const projected = this.state.projection ? multiply(queries, this.state.projection) : queries;
-    return prepareQueries(projected, this.state.energyGraph, this.state.tauMode);
+  private run(parsed: ParsedQueries, options: SearchOptions): Promise<SearchHit[][]> {
+    return this.whileAlive((resident) => this.runOn(resident, parsed, options));
   }
 
-  private searchMatrix(queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
-    return this.whileAlive((resident) => this.score(resident, queries, options));
-  }
-
-  private async score(resident: ResidentItems, queries: Matrix, options: SearchOptions): Promise<SearchHit[][]> {
+  private async runOn(resident: ResidentItems, parsed: ParsedQueries, options: SearchOptions): Promise<SearchHit[][]> {
     const p = resolveSearchParameters(options, this.size);
-    const prepared = await this.prepare(queries);
-    const weights = weightsOf(p);
-    if (p.method === 'hybrid') {
-      const pool = Math.max(p.k, Math.min(p.candidates, this.size));
-      const top = await resident.scoreTopK(prepared, 'cosine', weights, pool);
-      const store = { vectors: this.state.vectors, ...this.state.signatures };
-      return Array.from({ length: top.queries }, (_, b) =>
-        rerankByEnergy(store, prepared, b, top.indices.subarray(b * pool, (b + 1) * pool), p.k, weights),
-      );
-    }
-    const top = await resident.scoreTopK(prepared, p.method, weights, p.k);
-    const sign = p.method === 'energy' ? -1 : 1;
+    const hasDocuments = this.state.lexical !== null;
+    if (options.method === undefined) p.method = defaultMethodFor(parsed, hasDocuments, p);
+    checkNeeds(p.method, parsed, hasDocuments);
+    const spec = SEARCH_METHODS[p.method];
+    const top = await spec.run(this.steps(resident), parsed.batch, p);
+    const sign = spec.order === 'distance' ? -1 : 1;
     return Array.from({ length: top.queries }, (_, b) =>
-      Array.from({ length: p.k }, (_, j) => ({ index: top.indices[b * p.k + j], score: sign * top.keys[b * p.k + j] })),
+      Array.from({ length: top.k }, (_, j) => ({ index: top.indices[b * top.k + j], score: sign * top.keys[b * top.k + j] })),
     );
   }
 
@@ -294,7 +339,8 @@ export class EnergyIndex {
   toBytes(): Uint8Array {
     this.alive();
     const s = this.state;
-    const header = { params: s.params, report: s.report, tauMode: s.tauMode, inputFeatures: s.inputFeatures };
+    const lexical = s.lexical && encodeLexical(s.lexical);
+    const header = { params: s.params, report: s.report, tauMode: s.tauMode, inputFeatures: s.inputFeatures, ...(lexical && { lexical: lexical.header }) };
     return encodeIndex(header, [
       { name: 'vectors', data: s.vectors.data },
       { name: 'lambda', data: s.signatures.lambda },
@@ -305,6 +351,7 @@ export class EnergyIndex {
       { name: 'edgeTarget', data: s.energyGraph.edgeTarget },
       { name: 'edgeWeight', data: s.energyGraph.edgeWeight },
       { name: 'subCentroids', data: s.subCentroids.data },
+      ...(lexical?.sections ?? []),
     ]);
   }
 
@@ -350,7 +397,17 @@ export class EnergyIndex {
   }
 }
 
-function stripDimension(options: BuildOptions & BackendOption & { dimension?: number }): BuildOptions {
-  const { dimension: _dimension, computeBackend: _backend, ...rest } = options;
+function stripDimension(options: BuildOptions & BackendOption & DocumentOptions & { dimension?: number }): BuildOptions {
+  const { dimension: _dimension, computeBackend: _backend, documents: _documents, bm25: _bm25, ...rest } = options;
   return rest;
+}
+
+/** The BM25 matrix of one text per item. */
+function lexicalIndex(documents: readonly string[], items: number, bm25: Partial<Bm25Parameters> | undefined): Bm25Index {
+  if (!Array.isArray(documents) || documents.length !== items) {
+    throw new InvalidParameterError('documents', `an array of ${items} texts (one per vector)`, Array.isArray(documents) ? `${documents.length} texts` : typeof documents);
+  }
+  const bad = documents.findIndex((text) => typeof text !== 'string');
+  if (bad >= 0) throw new InvalidParameterError(`documents[${bad}]`, 'a string', documents[bad]);
+  return new Bm25Index(documents, bm25);
 }

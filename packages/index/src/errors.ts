@@ -109,6 +109,27 @@ export class BackendUnavailableError extends OpticspaceError {
   }
 }
 
+/** A query lacks what its search method needs: text (lexical methods) or a vector (dense methods). */
+export class MissingQueryInputError extends OpticspaceError {
+  constructor(method: string, missing: 'text' | 'vector', query: number) {
+    super(
+      'INDEX_QUERY_INPUT',
+      `Method '${method}' needs the query ${missing}, but query ${query} has no ${missing}: pass search({ text, vector }, ...)` +
+        (missing === 'text' ? ' or pick a dense method.' : ' or pick a lexical method.'),
+    );
+  }
+}
+
+/** A lexical method was asked of an index built without document texts. */
+export class NoDocumentsError extends OpticspaceError {
+  constructor(method: string) {
+    super(
+      'INDEX_NO_DOCUMENTS',
+      `Method '${method}' needs the documents' terms, but this index was built without them: build with EnergyIndex.build(vectors, { documents: texts }).`,
+    );
+  }
+}
+
 /** The index was disposed and cannot be used. */
 export class DisposedIndexError extends OpticspaceError {
   constructor() {

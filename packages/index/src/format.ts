@@ -13,7 +13,9 @@ import { IndexFormatError } from './errors';
 export { crc32 };
 
 export const MAGIC = 'OPSPIDX\0';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Version 1 files (no lexical sections) still load. */
+const READABLE_VERSIONS = [1, 2];
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface Section {
@@ -60,8 +62,8 @@ export function decodeIndex(bytes: Uint8Array): DecodedIndex {
   if (magic !== MAGIC) throw new IndexFormatError(`Not an opticspace index: magic is ${JSON.stringify(magic)}, expected ${JSON.stringify(MAGIC)}.`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION) {
-    throw new IndexFormatError(`Unsupported index format version ${version}; this build reads version ${FORMAT_VERSION}.`);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw new IndexFormatError(`Unsupported index format version ${version}; this build reads versions ${READABLE_VERSIONS.join(' and ')}.`);
   }
   const jsonLength = view.getUint32(12, true);
   const headerBytes = Math.ceil(jsonLength / 4) * 4;

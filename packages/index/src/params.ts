@@ -1,9 +1,9 @@
 /** Build and search parameters: defaults (the setting of docs/energy-index.md, "Reference figures") and validation. */
-import { InvalidParameterError, boolean, integer, oneOf, range } from '@opticspace/gpu';
+import { InvalidParameterError, boolean, integer, oneOf, range, stripUndefined } from '@opticspace/gpu';
+import { DEFAULT_METHOD, fusionCandidates, SEARCH_METHOD_NAMES, type SearchMethod } from './methods';
 
 export type Pipeline = 'energy' | 'classic';
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
-export type SearchMethod = 'energy' | 'cosine' | 'lambdaAware' | 'hybrid';
 export type TauChoice = 'median' | { fixed: number };
 
 export interface GraphParameters {
@@ -34,7 +34,8 @@ export type StageName =
   | 'splitting'
   | 'energyGraph'
   | 'signatures'
-  | 'upload';
+  | 'upload'
+  | 'lexical';
 
 export interface BuildParameters {
   pipeline: Pipeline;
@@ -98,16 +99,59 @@ export interface SearchParameters {
   weights: { lambda: number; dispersion: number; dirichlet: number };
   /** hybrid: cosine candidates M re-ranked by energy. */
   candidates: number;
+  /** RM3 query expansion of BM25 (bm25Rm3). */
+  rm3: Rm3Parameters;
+  /** Rocchio feedback of dense query vectors (cosineRocchio). */
+  rocchio: RocchioParameters;
+  /** The fusions of a lexical and a dense list (rrf, linear). */
+  fusion: FusionParameters;
 }
 
-export type SearchOptions = Partial<Omit<SearchParameters, 'weights'>> & { weights?: Partial<SearchParameters['weights']> };
+export interface Rm3Parameters {
+  /** Feedback documents: the first pass's top documents. */
+  documents: number;
+  /** Expansion terms kept from the relevance model. */
+  terms: number;
+  /** Weight of the original query against the relevance model (lambda of RM3). */
+  originalWeight: number;
+}
+
+export interface RocchioParameters {
+  /** Feedback documents: the first pass's top items. */
+  documents: number;
+  /** q' = alpha q / |q| + beta mean(x / |x|) over the feedback items. */
+  alpha: number;
+  beta: number;
+}
+
+export interface FusionParameters {
+  /** The lexical list: a method whose fusionRole is 'lexical' (methods.ts). */
+  lexical: SearchMethod;
+  /** The dense list: a method whose fusionRole is 'dense'. */
+  dense: SearchMethod;
+  /** Candidates taken from each list (at least k). */
+  depth: number;
+  /** Reciprocal rank fusion constant: a list adds weight / (rrfK + rank). */
+  rrfK: number;
+  /** Weight of each list; energy > 0 adds the energy distance of the candidates as a third list. */
+  weights: { lexical: number; dense: number; energy: number };
+}
+
+type NestedPartial<T> = { [K in keyof T]?: T[K] extends object ? NestedPartial<T[K]> : T[K] };
+export type SearchOptions = NestedPartial<SearchParameters>;
 
 export const DEFAULT_SEARCH: SearchParameters = {
   k: 10,
-  method: 'energy',
+  method: DEFAULT_METHOD,
   alpha: 0.7,
   weights: { lambda: 1, dispersion: 0.5, dirichlet: 0.25 },
   candidates: 100,
+  // Feedback and fusion settings of the default method, chosen with it by cross-validation over
+  // both development collections (docs/results/default-method.md); rrfK is the best of the grid's
+  // 10 / 30 / 60 for rrf over the same lists.
+  rm3: { documents: 2, terms: 40, originalWeight: 0.5 },
+  rocchio: { documents: 2, alpha: 1, beta: 0.5 },
+  fusion: { lexical: 'bm25Rm3', dense: 'cosineRocchio', depth: 100, rrfK: 10, weights: { lexical: 1, dense: 0.5, energy: 0.1 } },
 };
 
 /** Merges options over the defaults and validates every field. */
@@ -154,12 +198,17 @@ export function resolveBuildParameters(options: BuildOptions = {}): BuildParamet
 }
 
 export function resolveSearchParameters(options: SearchOptions = {}, itemCount: number): SearchParameters {
+  const d = DEFAULT_SEARCH;
+  const f = options.fusion ?? {};
   const p: SearchParameters = {
-    ...DEFAULT_SEARCH,
-    ...stripUndefined(options),
-    weights: { ...DEFAULT_SEARCH.weights, ...stripUndefined(options.weights ?? {}) },
+    ...d,
+    ...(stripUndefined(options) as Partial<SearchParameters>),
+    weights: { ...d.weights, ...stripUndefined(options.weights ?? {}) },
+    rm3: { ...d.rm3, ...stripUndefined(options.rm3 ?? {}) },
+    rocchio: { ...d.rocchio, ...stripUndefined(options.rocchio ?? {}) },
+    fusion: { ...d.fusion, ...(stripUndefined(f) as Partial<FusionParameters>), weights: { ...d.fusion.weights, ...stripUndefined(f.weights ?? {}) } },
   };
-  oneOf('method', p.method, ['energy', 'cosine', 'lambdaAware', 'hybrid']);
+  oneOf('method', p.method, SEARCH_METHOD_NAMES);
   if (!Number.isInteger(p.k) || p.k < 1 || p.k > itemCount) {
     throw new InvalidParameterError('k', `an integer in [1, ${itemCount}] (the number of indexed items)`, p.k);
   }
@@ -168,9 +217,21 @@ export function resolveSearchParameters(options: SearchOptions = {}, itemCount: 
   range('weights.dispersion', p.weights.dispersion, 0, Infinity, true);
   range('weights.dirichlet', p.weights.dirichlet, 0, Infinity, true);
   integer('candidates', p.candidates, 1, 2 ** 31);
+  integer('rm3.documents', p.rm3.documents, 1, 2 ** 31);
+  integer('rm3.terms', p.rm3.terms, 1, 2 ** 31);
+  range('rm3.originalWeight', p.rm3.originalWeight, 0, 1, true);
+  integer('rocchio.documents', p.rocchio.documents, 1, 2 ** 31);
+  range('rocchio.alpha', p.rocchio.alpha, 0, Infinity, true);
+  range('rocchio.beta', p.rocchio.beta, 0, Infinity, true);
+  oneOf('fusion.lexical', p.fusion.lexical, fusionCandidates('lexical'));
+  oneOf('fusion.dense', p.fusion.dense, fusionCandidates('dense'));
+  integer('fusion.depth', p.fusion.depth, 1, 2 ** 31);
+  range('fusion.rrfK', p.fusion.rrfK, 0, Infinity, true);
+  range('fusion.weights.lexical', p.fusion.weights.lexical, 0, Infinity, true);
+  range('fusion.weights.dense', p.fusion.weights.dense, 0, Infinity, true);
+  range('fusion.weights.energy', p.fusion.weights.energy, 0, Infinity, true);
+  if (!(p.fusion.weights.lexical + p.fusion.weights.dense > 0)) {
+    throw new InvalidParameterError('fusion.weights', 'lexical + dense > 0 (the fused lists)', p.fusion.weights);
+  }
   return p;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

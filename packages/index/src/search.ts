@@ -3,20 +3,17 @@
  * lower item index. Scores are "rank keys" where larger is better: cosine and lambdaAware are
  * similarities, energy is the negated distance. The energy distance uses the identity
  * D(q - x) = qT L q - 2 (L q) . x + xT L x, so it costs one dot product per item like cosine.
- * This file is the TS reference of shaders/index/score.wgsl and select-top.wgsl, and the CPU
- * backend's search.
+ * This file is the TS reference of shaders/index/score.wgsl, and the CPU backend's search.
  * Design: docs/energy-index.md, "Search".
  */
+import { selectTopKReference } from '@opticspace/gpu';
 import { applyLaplacian, type FeatureGraph } from './feature-graph';
 import type { Matrix } from './matrix';
 import type { SearchParameters } from './params';
 import { rowEnergiesReference } from './row-energies';
 import { normaliseLambda, rawLambda, rayleigh, type TauMode } from './signature';
 import { dispersion } from './row-energies';
-
-/** Rank-key modes of the scoring kernel (hybrid is cosine candidates + energy re-rank). */
-export const SCORE_MODE = { cosine: 0, lambdaAware: 1, energy: 2 } as const;
-export type ScoreMode = keyof typeof SCORE_MODE;
+import { SEARCH_METHODS, type ScoreMode } from './methods';
 
 /** What is stored per item: vectors (projected) and the four signature values. */
 export interface ItemStore {
@@ -127,31 +124,64 @@ export function scoreKeysReference(items: ItemStore, q: PreparedQueries, mode: S
   const { rows: n, columns: f } = items.vectors;
   const x = items.vectors.data;
   const out = new Float32Array(q.vectors.rows * n);
+  const withCross = SEARCH_METHODS[mode].laplacianProducts;
   for (let b = 0; b < q.vectors.rows; b++) {
     const query = q.vectors.data.subarray(b * f, (b + 1) * f);
     const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
     for (let i = 0; i < n; i++) {
       let dot = 0;
       let cross = 0;
-      for (let c = 0, o = i * f; c < f; c++) {
-        dot += query[c] * x[o + c];
-        cross += lq[c] * x[o + c];
-      }
+      for (let c = 0, o = i * f; c < f; c++) dot += query[c] * x[o + c];
+      if (withCross) for (let c = 0, o = i * f; c < f; c++) cross += lq[c] * x[o + c];
       out[b * n + i] = rankKey(mode, q, b, items, i, dot, cross, w);
     }
   }
   return out;
 }
 
+/** Top-k of [rows, n] rank keys as a TopK: @opticspace/gpu's selectTopKReference (larger first, ties to the lower index). */
+export function topKOfKeys(keys: Float32Array, rows: number, k: number): TopK {
+  const { values, indices } = selectTopKReference(keys, rows, keys.length / rows, k, true);
+  return { queries: rows, k, indices, keys: values };
+}
+
+/** Top-k of `count` queries computed in chunks of at most `chunk` queries (bounds the [chunk, N] keys). */
+export async function topKInChunks(
+  count: number,
+  k: number,
+  chunk: number,
+  topOf: (start: number, end: number) => Promise<Pick<TopK, 'indices' | 'keys'>>,
+): Promise<TopK> {
+  const indices = new Uint32Array(count * k);
+  const keys = new Float32Array(count * k);
+  for (let start = 0; start < count; start += chunk) {
+    const top = await topOf(start, Math.min(count, start + chunk));
+    indices.set(top.indices, start * k);
+    keys.set(top.keys, start * k);
+  }
+  return { queries: count, k, indices, keys };
+}
+
+/** Rank keys of given candidates of query b under a one-pass mode (host code: re-ranking a few items). */
+export function candidateKeys(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, mode: ScoreMode, w: ScoreWeights): Float32Array {
+  const f = items.vectors.columns;
+  const query = q.vectors.data.subarray(b * f, (b + 1) * f);
+  const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
+  const withCross = SEARCH_METHODS[mode].laplacianProducts;
+  const x = items.vectors.data;
+  return Float32Array.from(candidates, (i) => {
+    let dot = 0;
+    let cross = 0;
+    for (let c = 0; c < f; c++) dot += query[c] * x[i * f + c];
+    if (withCross) for (let c = 0; c < f; c++) cross += lq[c] * x[i * f + c];
+    return rankKey(mode, q, b, items, i, dot, cross, w);
+  });
+}
+
 /** Energy distances of given candidates (hybrid re-ranking), sorted ascending, ties to the lower index. */
 export function rerankByEnergy(items: ItemStore, q: PreparedQueries, b: number, candidates: ArrayLike<number>, k: number, w: ScoreWeights): Array<{ index: number; score: number }> {
-  const f = items.vectors.columns;
-  const lq = q.laplacianTimesQuery.data.subarray(b * f, (b + 1) * f);
-  const scored = Array.from(candidates, (i) => {
-    let cross = 0;
-    for (let c = 0; c < f; c++) cross += lq[c] * items.vectors.data[i * f + c];
-    return { index: i, score: -rankKey('energy', q, b, items, i, 0, cross, w) };
-  });
+  const keys = candidateKeys(items, q, b, candidates, 'energy', w);
+  const scored = Array.from(candidates, (index, j) => ({ index, score: -keys[j] }));
   scored.sort((a, c) => a.score - c.score || a.index - c.index);
   return scored.slice(0, k);
 }

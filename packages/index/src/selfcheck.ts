@@ -10,7 +10,8 @@ import { assignNearestSync, kmeansPlusPlusRows, referenceKMeans, seedDraws, upda
 import { multiply, type Matrix } from './matrix';
 import { rowEnergiesReference } from './row-energies';
 import { clusteredVectors } from './synthetic';
-import { prepareQueries, scoreKeysReference, type ItemStore, type ScoreMode } from './search';
+import type { ScoreMode } from './methods';
+import { prepareQueries, scoreKeysReference, type ItemStore } from './search';
 import { BlockedTopK } from './gpu/blocked-top-k';
 import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, labelSlots, squaredRowNorms } from './gpu/kmeans';
 import { productsProgram, type ProductsKernel } from './gpu/products';

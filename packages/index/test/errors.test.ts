@@ -73,7 +73,7 @@ describe('typed errors', () => {
       const error = await index.search(new Float32Array(F + 1)).catch((e) => e);
       expect(error).toBeInstanceOf(DimensionMismatchError);
       expect(error.message).toMatch(/dimension 17 but the index was built with dimension 16/);
-      await expect(index.search([new Float32Array(F), new Float32Array(3)])).rejects.toThrow(/Row 1 has 3 features/);
+      await expect(index.search([new Float32Array(F), new Float32Array(3)])).rejects.toThrow(/Query 1 has dimension 3 but the index was built with dimension 16/);
       await expect(index.searchBatch(new Float32Array(F * 2 + 1))).rejects.toThrow(DimensionMismatchError);
     });
 
@@ -87,7 +87,7 @@ describe('typed errors', () => {
       const query = corpus.slice(0, F);
       query[2] = NaN;
       await expect(index.search(query)).rejects.toThrow(NonFiniteValueError);
-      await expect(index.search(corpus.slice(0, F), { method: 'bm25' as 'energy' })).rejects.toThrow(/'method'/);
+      await expect(index.search(corpus.slice(0, F), { method: 'bm42' as 'energy' })).rejects.toThrow(/'method'/);
       await expect(index.search(corpus.slice(0, F), { alpha: 2 })).rejects.toThrow(/'alpha'/);
     });
   });

@@ -1,13 +1,30 @@
 /** `opticspace eval`: every method on a BEIR dataset, one table, optional JSON report. */
-import { DEFAULT_METHODS, METHOD_NAMES, createEmbedder, EMBEDDER_SPEC_USAGE, evaluateDataset, loadBeirDataset, METRIC_NAMES, parseMethods, type DimensionReduction, type TermWeighting } from '@opticspace/eval';
+import {
+  DEFAULT_METHODS,
+  DIVERSITY_METRIC_NAMES,
+  METHOD_NAMES,
+  createEmbedder,
+  EMBEDDER_SPEC_USAGE,
+  evaluateDataset,
+  loadBeirDataset,
+  METRIC_NAMES,
+  parseMethods,
+  type DimensionReduction,
+  type TermWeighting,
+} from '@opticspace/eval';
 import { parseArgs, withUsage, UsageError } from '../args';
 import { checkOutputFile, writeOutput } from '../files';
 import { BUILD_OPTION_SPEC, BUILD_OPTION_USAGE, buildOptionsFrom } from '../index-options';
+import { METHODS_USAGE, SEARCH_PARAMS_SPEC, SEARCH_PARAMS_USAGE, searchParamsFrom } from '../search-params';
 import { formatTable } from '../table';
 
-export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAware,energy,hybrid,bm25] (also: blend) [--dims 384] [--seed 42] [--json FILE]
+export const usage = `opticspace eval --dataset DIR [--methods LIST] [--dims 384] [--seed 42] [--json FILE]
   Evaluates retrieval on a BEIR-layout dataset (corpus.jsonl, queries.jsonl, qrels/test.tsv):
-  nDCG@10, MRR@10, MAP@20, Recall@10, Recall@20 per method.
+  nDCG@10, MRR@10, MAP@20, Recall@10, Recall@20, Recall@100 per method, and the diversity of the
+  top 10: alpha-nDCG@10 and distinct classes with the documents' labels as subtopics (corpus
+  fields subtopics, labels or cwe; n/a without), intra-list cosine distance in the embedding.
+  --methods LIST                default: every index method below; also: blend
+${METHODS_USAGE}
   --embedder ${EMBEDDER_SPEC_USAGE}
                                 the dense embedder (default lexical: LSA, --dims)
   --weighting tfidf|bm25        lexical embedder term weights (default: the embedder's, bm25)
@@ -16,6 +33,7 @@ export const usage = `opticspace eval --dataset DIR [--methods cosine,lambdaAwar
   --weights L,G,D               energy weights lambda, dispersion, dirichlet (default 1,0.5,0.25)
   --candidates M                hybrid: cosine candidates re-ranked (default 100)
   --beta B                      blend: cosine - B * energy distance (default 0.3; add 'blend' to --methods)
+${SEARCH_PARAMS_USAGE}
 ${BUILD_OPTION_USAGE}`;
 
 const spec = {
@@ -31,6 +49,7 @@ const spec = {
   weights: { type: 'numberList', default: [1, 0.5, 0.25] },
   candidates: { type: 'integer', default: 100 },
   beta: { type: 'number', default: 0.3 },
+  ...SEARCH_PARAMS_SPEC,
   ...BUILD_OPTION_SPEC,
 } as const;
 
@@ -55,16 +74,16 @@ export async function run(argv: string[]): Promise<number> {
       embedder,
       seed: options.seed,
       build: buildOptionsFrom(options, options.seed),
-      parameters: { alpha: options.alpha, weights: { lambda, dispersion, dirichlet }, candidates: options.candidates, blendBeta: options.beta },
+      parameters: { ...searchParamsFrom(options.params), alpha: options.alpha, weights: { lambda, dispersion, dirichlet }, candidates: options.candidates, blendBeta: options.beta },
       onProgress: (stage, done, total) => console.error(`  [${done}/${total}] ${stage}`),
     });
     const rows = methods.map((method) => [
       method,
-      ...METRIC_NAMES.map((name) => report.results[method]![name].toFixed(4)),
+      ...[...METRIC_NAMES, ...DIVERSITY_METRIC_NAMES].map((name) => report.results[method]![name]?.toFixed(name === 'classes@10' ? 2 : 4) ?? 'n/a'),
       (report.timings[`search:${method}`] ?? 0).toFixed(0),
     ]);
     console.log(`${report.dataset}: ${report.docs} docs, ${report.evaluatedQueries} queries, embedder ${report.embedder}` + (report.build ? `, index backend ${report.build.backend} (${report.build.adapter}), X=${report.build.clusters}, eta used ${report.build.etaUsed.toFixed(4)}` : ''));
-    console.log(formatTable(['method', ...METRIC_NAMES, 'search ms'], rows));
+    console.log(formatTable(['method', ...METRIC_NAMES, ...DIVERSITY_METRIC_NAMES, 'search ms'], rows));
     if (options.json) {
       await writeOutput(options.json, JSON.stringify(report, null, 2) + '\n');
       console.error(`eval: wrote ${options.json}`);

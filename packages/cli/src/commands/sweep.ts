@@ -19,6 +19,7 @@ import {
   type IndexMethodName,
   type TermWeighting,
 } from '@opticspace/eval';
+import { SEARCH_METHOD_NAMES } from '@opticspace/index';
 import { join } from 'node:path';
 import { parseArgs, UsageError, withUsage } from '../args';
 import { prepareOutputDirectory } from '../files';
@@ -31,7 +32,8 @@ export const usage = `opticspace sweep --dataset DIR [--eta LIST] [--steps LIST]
   over --weight-grid (default ${DEFAULT_WEIGHT_GRID.join(',')}), chosen on a seeded dev half of the queries
   and reported on the held-out half. Writes diffusion.csv, weights.csv, weights-summary.json and
   <method>-<metric>.svg/.png heatmaps to --out (default docs/sweep/<dataset name>).
-  --methods LIST        index methods in the diffusion grid (default energy,hybrid,lambdaAware)
+  --methods LIST        index methods in the diffusion grid (default energy,hybrid,lambdaAware; any of
+                        ${SEARCH_METHOD_NAMES.join(', ')})
   --weight-method M     energy|hybrid for the weight sweep (default energy); --skip-weights to skip it
   --dims N --seed S --weighting tfidf|bm25 --reduction svd|random-projection
   --backend auto|webgpu|cpu --clusters N --topk N --eps E
@@ -42,7 +44,7 @@ const spec = {
   eta: { type: 'numberList', default: [...DEFAULT_ETAS] },
   steps: { type: 'numberList', default: [...DEFAULT_STEPS] },
   out: { type: 'string' },
-  methods: { type: 'list', choices: ['cosine', 'lambdaAware', 'energy', 'hybrid'], default: ['energy', 'hybrid', 'lambdaAware'] },
+  methods: { type: 'list', choices: SEARCH_METHOD_NAMES, default: ['energy', 'hybrid', 'lambdaAware'] },
   weightGrid: { type: 'numberList', default: [...DEFAULT_WEIGHT_GRID] },
   weightMethod: { type: 'string', choices: ['energy', 'hybrid'], default: 'energy' },
   skipWeights: { type: 'boolean' },

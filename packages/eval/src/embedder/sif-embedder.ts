@@ -17,7 +17,7 @@
  */
 import { InvalidInputError } from '@opticspace/gpu';
 import { EmbedderStateError } from '../errors';
-import { porterStem } from '../text/porter-stemmer';
+import { porterStem } from '@opticspace/index';
 import { tokenize } from '../text/tokenizer';
 import { normalizeRows, type EmbedderState, type SerializableEmbedder } from './embedder';
 import { symmetricEigen } from './linear-algebra';

@@ -1,17 +1,19 @@
 /**
- * One evaluation run: embed, build the energy index once, search every query with every
- * method (and BM25), and average the metrics. The JSON written by `opticspace eval
- * --json` is exactly `EvaluationReport`.
+ * One evaluation run: embed, build the energy index once (with the documents' terms, for the
+ * lexical methods), search every query with every method, and average the ranking metrics and
+ * the diversity metrics. The JSON written by `opticspace eval --json` is exactly
+ * `EvaluationReport`.
  * Metrics: docs/energy-index.md, "Evaluation".
  */
 import { EnergyIndex, type BuildOptions, type BuildReport } from '@opticspace/index';
-import type { RetrievalDataset } from '../dataset/types';
+import { documentText, type RetrievalDataset } from '../dataset/types';
 import type { Embedder } from '../embedder/embedder';
 import { LexicalEmbedder } from '../embedder/lexical-embedder';
-import { meanMetrics, type MetricValues } from '../metrics/ranking-metrics';
-import { embedDataset } from './embed';
-import { DEFAULT_METHOD_PARAMETERS, DEFAULT_METHODS, type MethodName, type MethodParameters } from './methods';
-import { rankWithBlend, rankWithBm25, rankWithIndex, type Rankings } from './rank';
+import { DIVERSITY_METRIC_NAMES, diversityMetrics, documentLabels, type DiversityValues } from '../metrics/diversity';
+import { isEvaluated, meanMetrics, type MetricValues } from '../metrics/ranking-metrics';
+import { embedDataset, type EmbeddedDataset } from './embed';
+import { DEFAULT_METHODS, resolveMethodParameters, type MethodName, type MethodOptions, type MethodParameters } from './methods';
+import { rankWithBlend, rankWithIndex, type Rankings } from './rank';
 
 export interface EvaluationOptions {
   methods?: readonly MethodName[];
@@ -20,7 +22,7 @@ export interface EvaluationOptions {
   dims?: number;
   seed?: number;
   build?: BuildOptions;
-  parameters?: Partial<MethodParameters>;
+  parameters?: MethodOptions;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -29,7 +31,8 @@ export interface EvaluationReport {
   docs: number;
   queries: number;
   embedder: string;
-  results: Partial<Record<MethodName, MetricValues>>;
+  /** Per method: the ranking metrics and the diversity metrics (alpha-nDCG and classes null without document labels). */
+  results: Partial<Record<MethodName, MetricValues & DiversityValues>>;
   /** milliseconds per stage; `search:<method>` for each method */
   timings: Record<string, number>;
   evaluatedQueries: number;
@@ -41,13 +44,8 @@ export async function evaluateDataset(dataset: RetrievalDataset, options: Evalua
   const methods = options.methods ?? DEFAULT_METHODS;
   const seed = options.seed ?? 42;
   const embedder = options.embedder ?? new LexicalEmbedder({ dims: options.dims ?? 384, seed });
-  const parameters: MethodParameters = {
-    ...DEFAULT_METHOD_PARAMETERS,
-    ...options.parameters,
-    weights: { ...DEFAULT_METHOD_PARAMETERS.weights, ...options.parameters?.weights },
-  };
-  const indexMethods = methods.filter((method) => method !== 'bm25');
-  const total = methods.length + (indexMethods.length > 0 ? 2 : 0);
+  const parameters = resolveMethodParameters(options.parameters);
+  const total = methods.length + 2;
   let done = 0;
   const step = (stage: string): void => options.onProgress?.(stage, ++done, total);
   const timings: Record<string, number> = {};
@@ -63,56 +61,66 @@ export async function evaluateDataset(dataset: RetrievalDataset, options: Evalua
     parameters: { ...parameters, seed, dims: embedder.dims },
   };
 
-  if (indexMethods.length > 0) {
-    const embedded = await embedDataset(dataset, embedder);
-    Object.assign(timings, embedded.timings);
-    step('embed');
-    let start = performance.now();
-    const index = await EnergyIndex.build(embedded.documents, { seed, ...options.build, dimension: embedded.dims });
-    timings.buildMs = performance.now() - start;
-    const built = index.report;
-    report.build = {
-      backend: built.backend,
-      adapter: built.adapter,
-      clusters: built.clusters,
-      subCentroids: built.subCentroids,
-      projectedFeatures: built.projectedFeatures,
-      etaRequested: built.etaRequested,
-      etaUsed: built.etaUsed,
-      steps: built.steps,
-      edges: built.edges,
-      splits: built.splits,
-      degenerateItems: built.degenerateItems,
-      seed: built.seed,
-    };
-    step('build');
-    try {
-      for (const method of indexMethods) {
-        start = performance.now();
-        rankings.set(
-          method,
-          method === 'blend'
-            ? await rankWithBlend(index, dataset, embedded.queries, parameters)
-            : await rankWithIndex(index, dataset, embedded.queries, method, parameters),
-        );
-        timings[`search:${method}`] = performance.now() - start;
-        step(method);
-      }
-    } finally {
-      index.dispose();
+  const embedded = await embedDataset(dataset, embedder);
+  Object.assign(timings, embedded.timings);
+  step('embed');
+  let start = performance.now();
+  const index = await EnergyIndex.build(embedded.documents, { seed, ...options.build, dimension: embedded.dims, documents: dataset.corpus.map(documentText) });
+  timings.buildMs = performance.now() - start;
+  const built = index.report;
+  report.build = {
+    backend: built.backend,
+    adapter: built.adapter,
+    clusters: built.clusters,
+    subCentroids: built.subCentroids,
+    projectedFeatures: built.projectedFeatures,
+    etaRequested: built.etaRequested,
+    etaUsed: built.etaUsed,
+    steps: built.steps,
+    edges: built.edges,
+    splits: built.splits,
+    degenerateItems: built.degenerateItems,
+    seed: built.seed,
+  };
+  step('build');
+  try {
+    for (const method of methods) {
+      start = performance.now();
+      rankings.set(
+        method,
+        method === 'blend'
+          ? await rankWithBlend(index, dataset, embedded.queries, parameters)
+          : await rankWithIndex(index, dataset, embedded.queries, method, parameters),
+      );
+      timings[`search:${method}`] = performance.now() - start;
+      step(method);
     }
-  }
-  if (methods.includes('bm25')) {
-    const start = performance.now();
-    rankings.set('bm25', rankWithBm25(dataset));
-    timings['search:bm25'] = performance.now() - start;
-    step('bm25');
+  } finally {
+    index.dispose();
   }
   const queryIds = dataset.queries.map((query) => query.id);
   for (const method of methods) {
     const { metrics, evaluatedQueries } = meanMetrics(rankings.get(method)!, dataset.qrels, queryIds);
-    report.results[method] = metrics;
+    report.results[method] = { ...metrics, ...meanDiversity(rankings.get(method)!, dataset, embedded) };
     report.evaluatedQueries = evaluatedQueries;
   }
   return report;
+}
+
+/** Diversity metrics averaged over the evaluated queries (those with a relevant document). */
+export function meanDiversity(rankings: Rankings, dataset: RetrievalDataset, embedded: EmbeddedDataset): DiversityValues {
+  const labels = documentLabels(dataset.corpus);
+  const rowOf = new Map(dataset.corpus.map((document, row) => [document.id, row]));
+  const vectorOf = (id: string) => embedded.documents.subarray(rowOf.get(id)! * embedded.dims, (rowOf.get(id)! + 1) * embedded.dims);
+  const totals = { 'alpha-ndcg@10': 0, 'classes@10': 0, 'ild@10': 0 };
+  let count = 0;
+  for (const query of dataset.queries) {
+    const judged = dataset.qrels.get(query.id);
+    if (!isEvaluated(judged)) continue;
+    const values = diversityMetrics(rankings.get(query.id) ?? [], judged, labels, vectorOf);
+    for (const name of DIVERSITY_METRIC_NAMES) totals[name] += values[name] ?? 0;
+    count++;
+  }
+  const mean = (name: (typeof DIVERSITY_METRIC_NAMES)[number]) => (count > 0 ? totals[name] / count : 0);
+  return { 'alpha-ndcg@10': labels ? mean('alpha-ndcg@10') : null, 'classes@10': labels ? mean('classes@10') : null, 'ild@10': mean('ild@10') };
 }

@@ -1,7 +1,6 @@
-/** Rankings (query id -> document ids, best first) from an index or from BM25. */
+/** Rankings (query id -> document ids, best first) from an index. */
 import type { EnergyIndex } from '@opticspace/index';
-import { Bm25Index } from '../bm25';
-import { documentText, type RetrievalDataset } from '../dataset/types';
+import type { RetrievalDataset } from '../dataset/types';
 import { EVALUATION_DEPTH } from '../metrics/ranking-metrics';
 import { topKIndices } from '../text/sparse';
 import { searchOptionsFor, type IndexMethodName, type MethodParameters } from './methods';
@@ -17,7 +16,10 @@ export async function rankWithIndex(
   depth = EVALUATION_DEPTH,
 ): Promise<Rankings> {
   const k = Math.min(depth, index.size);
-  const hits = await index.searchBatch(queryVectors, searchOptionsFor(method, k, parameters));
+  // Every query carries its text and its vector: each method takes what it needs.
+  const dims = queryVectors.length / dataset.queries.length;
+  const queries = dataset.queries.map((query, row) => ({ text: query.text, vector: queryVectors.subarray(row * dims, (row + 1) * dims) }));
+  const hits = await index.search(queries, searchOptionsFor(method, k, parameters));
   const rankings: Rankings = new Map();
   dataset.queries.forEach((query, row) => rankings.set(query.id, hits[row].map((hit) => dataset.corpus[hit.index].id)));
   return rankings;
@@ -46,13 +48,5 @@ export async function rankWithBlend(
     for (const hit of energy[row]) scores[hit.index] -= parameters.blendBeta * hit.score;
     rankings.set(query.id, topKIndices(scores, Math.min(depth, all)).map((item) => dataset.corpus[item].id));
   });
-  return rankings;
-}
-
-export function rankWithBm25(dataset: RetrievalDataset, depth = EVALUATION_DEPTH, bm25 = new Bm25Index(dataset.corpus.map(documentText))): Rankings {
-  const rankings: Rankings = new Map();
-  for (const query of dataset.queries) {
-    rankings.set(query.id, bm25.search(query.text, depth).map((hit) => dataset.corpus[hit.index].id));
-  }
   return rankings;
 }

@@ -62,12 +62,12 @@ export function recallAt(ranking: readonly string[], judged: Judgements, k: numb
   return hits / relevant;
 }
 
-export const METRIC_NAMES = ['ndcg@10', 'mrr@10', 'map@20', 'recall@10', 'recall@20'] as const;
+export const METRIC_NAMES = ['ndcg@10', 'mrr@10', 'map@20', 'recall@10', 'recall@20', 'recall@100'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 export type MetricValues = Record<MetricName, number>;
 
 /** Depth a ranking must have for every metric in METRIC_NAMES. */
-export const EVALUATION_DEPTH = 20;
+export const EVALUATION_DEPTH = 100;
 
 export function queryMetrics(ranking: readonly string[], judged: Judgements): MetricValues {
   return {
@@ -76,27 +76,46 @@ export function queryMetrics(ranking: readonly string[], judged: Judgements): Me
     'map@20': averagePrecisionAt(ranking, judged, 20),
     'recall@10': recallAt(ranking, judged, 10),
     'recall@20': recallAt(ranking, judged, 20),
+    'recall@100': recallAt(ranking, judged, 100),
   };
 }
 
+/** Whether a query counts in the means: it has at least one relevant judgement. */
+export function isEvaluated(judged: Judgements | undefined): judged is Judgements {
+  return judged !== undefined && relevantCount(judged) > 0;
+}
+
 /**
- * Mean of every metric over the queries that have at least one relevant judgement; queries
- * without a ranking count as empty rankings (score 0), never skipped.
+ * Every metric of every query that has at least one relevant judgement; queries without a
+ * ranking count as empty rankings (score 0), never skipped.
  */
+export function perQueryMetrics(
+  rankings: ReadonlyMap<string, readonly string[]>,
+  qrels: ReadonlyMap<string, Judgements>,
+  queryIds: readonly string[],
+): Map<string, MetricValues> {
+  const values = new Map<string, MetricValues>();
+  for (const queryId of queryIds) {
+    const judged = qrels.get(queryId);
+    if (isEvaluated(judged)) values.set(queryId, queryMetrics(rankings.get(queryId) ?? [], judged));
+  }
+  return values;
+}
+
+/** Mean of every metric over the queries that have at least one relevant judgement. */
 export function meanMetrics(
   rankings: ReadonlyMap<string, readonly string[]>,
   qrels: ReadonlyMap<string, Judgements>,
   queryIds: readonly string[],
 ): { metrics: MetricValues; evaluatedQueries: number } {
-  const totals: MetricValues = { 'ndcg@10': 0, 'mrr@10': 0, 'map@20': 0, 'recall@10': 0, 'recall@20': 0 };
-  let evaluated = 0;
-  for (const queryId of queryIds) {
-    const judged = qrels.get(queryId);
-    if (!judged || relevantCount(judged) === 0) continue;
-    const values = queryMetrics(rankings.get(queryId) ?? [], judged);
-    for (const name of METRIC_NAMES) totals[name] += values[name];
-    evaluated++;
-  }
-  if (evaluated > 0) for (const name of METRIC_NAMES) totals[name] /= evaluated;
-  return { metrics: totals, evaluatedQueries: evaluated };
+  const values = [...perQueryMetrics(rankings, qrels, queryIds).values()];
+  return { metrics: meanOf(values, METRIC_NAMES), evaluatedQueries: values.length };
+}
+
+/** Mean of each named field over rows (0 when there are no rows). */
+export function meanOf<N extends string>(rows: ReadonlyArray<Record<N, number>>, names: readonly N[]): Record<N, number> {
+  const totals = Object.fromEntries(names.map((name) => [name, 0])) as Record<N, number>;
+  for (const row of rows) for (const name of names) totals[name] += row[name];
+  if (rows.length > 0) for (const name of names) totals[name] /= rows.length;
+  return totals;
 }

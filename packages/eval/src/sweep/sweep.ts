@@ -8,7 +8,7 @@
  */
 import { EnergyIndex, type BuildOptions } from '@opticspace/index';
 import { InvalidInputError } from '@opticspace/gpu';
-import type { RetrievalDataset } from '../dataset/types';
+import { documentText, type RetrievalDataset } from '../dataset/types';
 import type { EmbeddedDataset } from '../evaluation/embed';
 import { DEFAULT_METHOD_PARAMETERS, type IndexMethodName, type MethodParameters } from '../evaluation/methods';
 import { rankWithIndex } from '../evaluation/rank';
@@ -58,7 +58,7 @@ export async function runDiffusionSweep(dataset: RetrievalDataset, embedded: Emb
   for (const eta of etas) {
     for (const steps of stepsGrid) {
       const start = performance.now();
-      const index = await EnergyIndex.build(embedded.documents, { seed: options.seed ?? 42, ...options.build, eta, steps, dimension: embedded.dims });
+      const index = await EnergyIndex.build(embedded.documents, { seed: options.seed ?? 42, ...options.build, eta, steps, dimension: embedded.dims, documents: dataset.corpus.map(documentText) });
       const buildMs = performance.now() - start;
       try {
         for (const method of methods) {

@@ -5,8 +5,10 @@ import { profileNeighboursReference, type FeatureGraph } from '../feature-graph'
 import { referenceKMeans } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
-import { selectTopKReference } from '@opticspace/gpu';
-import { scoreKeysReference, sliceQueries, type ItemStore, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
+import { scoreKeysReference, sliceQueries, topKInChunks, topKOfKeys, type ItemStore, type PreparedQueries, type ScoreWeights } from '../search';
+import { lexicalKeysReference, termColumns, type SparseMatrix } from '../lexical/bm25';
+import type { SparseRow } from '../lexical/vocabulary';
+import type { ScoreMode } from '../methods';
 
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
@@ -31,9 +33,13 @@ export class CpuBackend implements IndexBackend {
   }
 }
 
-/** Items held in host memory; scoring in queries of 16 to bound the key matrix. */
+/** Queries scored at a time (bounds the [queries, N] key matrix). */
+const CHUNK = 16;
+
+/** Items held in host memory. */
 class CpuItems implements ResidentItems {
   private store: ItemStore;
+  private lexical: SparseMatrix | null = null;
 
   constructor(vectors: Matrix) {
     const empty = new Float32Array(vectors.rows);
@@ -53,19 +59,23 @@ class CpuItems implements ResidentItems {
     return this.store.vectors.data.byteLength + 4 * this.store.lambda.byteLength;
   }
 
-  async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
-    const count = queries.vectors.rows;
-    const indices = new Uint32Array(count * k);
-    const keys = new Float32Array(count * k);
-    const chunk = 16;
-    for (let start = 0; start < count; start += chunk) {
-      const part = sliceQueries(queries, start, Math.min(count, start + chunk));
-      const rows = part.vectors.rows;
-      const top = selectTopKReference(scoreKeysReference(this.store, part, mode, weights), rows, this.store.vectors.rows, k);
-      indices.set(top.indices, start * k);
-      keys.set(top.values, start * k);
-    }
-    return { queries: count, k, indices, keys };
+  scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number) {
+    return topKInChunks(queries.vectors.rows, k, CHUNK, async (start, end) =>
+      topKOfKeys(scoreKeysReference(this.store, sliceQueries(queries, start, end), mode, weights), end - start, k),
+    );
+  }
+
+  setLexical(matrix: SparseMatrix): void {
+    this.lexical = matrix;
+  }
+
+  lexicalTopK(queries: readonly SparseRow[], k: number) {
+    const matrix = this.lexical;
+    if (!matrix) throw new Error('lexicalTopK before setLexical');
+    return topKInChunks(queries.length, k, CHUNK, async (start, end) => {
+      const part = queries.slice(start, end);
+      return topKOfKeys(lexicalKeysReference(matrix, termColumns(part, matrix.columns), part.length), part.length, k);
+    });
   }
 
   dispose(): void {}

@@ -2,7 +2,9 @@
  * The WebGPU backend. Item vectors and their signatures stay resident on the GPU (items.ts) from
  * the signature pass through every search. Every per-item buffer of a build or a search is kept
  * in row blocks that fit the device's binding and buffer limits (blocks.ts). Stages small enough
- * to finish on the host faster than a GPU round trip run the TS reference (host.ts).
+ * to finish on the host faster than a GPU round trip run the TS reference (host.ts). Lexical
+ * (BM25) scores are a CSR product of the resident [N, terms] BM25 matrix with the queries' term
+ * columns (items.ts).
  */
 import type { GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from '../backend';

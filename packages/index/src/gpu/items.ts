@@ -4,14 +4,19 @@
  * per block, the product [Q; L Q] @ X^T (or Q @ X^T; products.ts) and the rank keys (score.ts),
  * then the top-k over the blocks (blocked-top-k.ts); the [B, k] indices and keys land in one
  * mappable buffer. The buffers of a batch shape (queries, product rows, k) are
- * kept across calls (a few shapes, least recently used dropped).
+ * kept across calls (a few shapes, least recently used dropped). Lexical (BM25) search: the
+ * resident [N, terms] BM25 matrix times the queries' term columns (csrMatmul), transposed to
+ * [queries, N] keys, then the same top-k and one readback.
  */
-import { CommandBatch, LimitExceededError, Tensor, decodeTopKKeys, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, CsrMatrix, LimitExceededError, Tensor, csrMatmulProgram, decodeTopKKeys, selectTopKPlan, type GpuContext } from '@opticspace/gpu';
 import type { ItemSignatureValues, ResidentItems } from '../backend';
 import type { FeatureGraph } from '../feature-graph';
 import { rowEnergiesReference } from '../row-energies';
 import type { Matrix } from '../matrix';
-import { sliceQueries, type PreparedQueries, type ScoreMode, type ScoreWeights, type TopK } from '../search';
+import { termColumns, type SparseMatrix } from '../lexical/bm25';
+import type { SparseRow } from '../lexical/vocabulary';
+import type { ScoreMode } from '../methods';
+import { sliceQueries, topKInChunks, type PreparedQueries, type ScoreWeights, type TopK } from '../search';
 import { BlockedTopK } from './blocked-top-k';
 import { blocksFor, uploadRows, type RowBlock } from './blocks';
 import { runsOnHost } from './host';
@@ -19,6 +24,7 @@ import { productsProgram } from './products';
 import { Readback } from './readback';
 import { rowEnergiesOfBlocks, uploadEdges } from './row-energies';
 import { packStats, productRows, scoreProgram, stackQueries, usesLaplacianProducts } from './score';
+import { transposeProgram } from './transpose';
 
 /** Batch shapes whose buffers are kept. */
 const KEPT_WORKSPACES = 4;
@@ -37,6 +43,8 @@ export class GpuItems implements ResidentItems {
   private readonly features: number;
   private readonly workspaces = new Map<string, SearchWorkspace>();
   private pending: Promise<void> = Promise.resolve();
+  private lexical: CsrMatrix | null = null;
+  private lexicalReadback: Readback | null = null;
 
   constructor(
     private readonly ctx: GpuContext,
@@ -84,23 +92,68 @@ export class GpuItems implements ResidentItems {
 
   async scoreTopK(queries: PreparedQueries, mode: ScoreMode, weights: ScoreWeights, k: number): Promise<TopK> {
     if (this.blocks.some((block) => !block.stats)) throw new Error('scoreTopK before setSignatures');
-    const count = queries.vectors.rows;
-    const indices = new Uint32Array(count * k);
-    const keys = new Float32Array(count * k);
-    const batch = this.batchSize(mode, k, count);
-    for (let start = 0; start < count; start += batch) {
-      const part = sliceQueries(queries, start, Math.min(count, start + batch));
-      // One batch at a time: the workspaces are shared by every call.
-      const run = this.pending.then(() => this.scoreBatch(part, mode, weights, k));
-      this.pending = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      const top = await run;
-      indices.set(top.indices, start * k);
-      keys.set(top.keys, start * k);
+    const batch = this.batchSize(mode, k, queries.vectors.rows);
+    return topKInChunks(queries.vectors.rows, k, batch, (start, end) => this.serial(() => this.scoreBatch(sliceQueries(queries, start, end), mode, weights, k)));
+  }
+
+  setLexical(matrix: SparseMatrix): void {
+    this.lexical?.dispose();
+    // A corpus without a single term has no matrix to keep (search-steps.ts scores it as all zeros).
+    this.lexical = matrix.columns > 0 ? CsrMatrix.fromArrays(this.ctx, matrix.rows, matrix.columns, matrix.rowPtr, matrix.columnIndex, matrix.values) : null;
+  }
+
+  async lexicalTopK(queries: readonly SparseRow[], k: number): Promise<TopK> {
+    const lexical = this.lexical;
+    if (!lexical) throw new Error('lexicalTopK before setLexical');
+    // Queries per submit: the [terms, batch] query columns and the [N, batch] products within the limit.
+    const floats = this.limit / 4;
+    const batch = Math.min(queries.length, Math.floor(floats / this.count), Math.floor(floats / lexical.cols), Math.floor(MAX_BATCH_KEYS / this.count));
+    if (batch < 1) throw new LimitExceededError('A lexical search of one query', 4 * Math.max(this.count, lexical.cols), this.limit, '(bytes per buffer)');
+    return topKInChunks(queries.length, k, batch, (start, end) => this.serial(() => this.lexicalBatch(lexical, queries.slice(start, end), k)));
+  }
+
+  /** One batch at a time: the workspaces and readback buffers are shared by every call. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.pending.then(work);
+    this.pending = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** BM25: products [N, b] = S Q (csrMatmul), transposed to keys [b, N], then top-k; one submit, one readback. */
+  private async lexicalBatch(lexical: CsrMatrix, part: readonly SparseRow[], k: number): Promise<Pick<TopK, 'indices' | 'keys'>> {
+    const rows = part.length;
+    const columns = Tensor.from(this.ctx, termColumns(part, lexical.cols), [lexical.cols, rows]);
+    const owned: Array<{ dispose(): void }> = [columns];
+    try {
+      const products = Tensor.empty(this.ctx, [this.count, rows]);
+      owned.push(products);
+      const batch = new CommandBatch(this.ctx).dispatch(csrMatmulProgram(this.ctx, lexical, columns, products));
+      let scores: Tensor;
+      if (rows === 1) {
+        scores = products.reshape([1, this.count]); // [N, 1] is already [1, N]
+      } else {
+        scores = Tensor.empty(this.ctx, [rows, this.count]);
+        owned.push(scores);
+        batch.dispatch(transposeProgram(products, scores, this.count, rows));
+      }
+      const plan = selectTopKPlan(this.ctx, scores, k, { largest: true });
+      owned.push(plan);
+      for (const program of plan.programs) batch.dispatch(program);
+      const readback = (this.lexicalReadback ??= new Readback(this.ctx));
+      const bytes = rows * k * 4;
+      readback.record(batch, [
+        { tensor: plan.indices, bytes },
+        { tensor: plan.keys, bytes },
+      ]);
+      await batch.submit();
+      const [indexBytes, keyBytes] = await readback.read();
+      return { indices: new Uint32Array(indexBytes), keys: decodeTopKKeys(new Uint32Array(keyBytes), true) };
+    } finally {
+      for (const value of owned) value.dispose();
     }
-    return { queries: count, k, indices, keys };
   }
 
   /** Queries per submit: every buffer of the batch within the limit, and MAX_BATCH_KEYS rank keys. */
@@ -164,6 +217,10 @@ export class GpuItems implements ResidentItems {
   dispose(): void {
     for (const workspace of this.workspaces.values()) workspace.dispose();
     this.workspaces.clear();
+    this.lexical?.dispose();
+    this.lexical = null;
+    this.lexicalReadback?.dispose();
+    this.lexicalReadback = null;
     for (const block of this.blocks) {
       block.vectors.dispose();
       block.stats?.dispose();

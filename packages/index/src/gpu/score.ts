@@ -1,6 +1,7 @@
 import source from '@shaders/index/score.wgsl?raw';
 import { ShapeError, Tensor, flatDispatch, shaderSource, type ComputeProgram } from '@opticspace/gpu';
-import { SCORE_MODE, type PreparedQueries, type ScoreMode, type ScoreWeights } from '../search';
+import { SCORE_MODE, SEARCH_METHODS, type ScoreMode } from '../methods';
+import type { PreparedQueries, ScoreWeights } from '../search';
 
 const WORKGROUP_SIZE = 256;
 
@@ -16,9 +17,9 @@ export function packStats(lambda: ArrayLike<number>, dispersion: ArrayLike<numbe
   return out;
 }
 
-/** Only the energy mode needs the (L q) . x products; the other modes score from q . x alone. */
+/** Only some modes (energy) need the (L q) . x products; the others score from q . x alone. */
 export function usesLaplacianProducts(mode: ScoreMode): boolean {
-  return mode === 'energy';
+  return SEARCH_METHODS[mode].laplacianProducts;
 }
 
 /** Rows of the scoring product for B queries: [Q; L Q] (2B) in energy mode, Q (B) otherwise. */
