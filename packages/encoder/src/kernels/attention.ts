@@ -66,6 +66,7 @@ export function attentionReference(
 
 /** Largest head dimension shaders/encoder/attention.wgsl holds in registers (DeepEncoder uses 64). */
 export const ATTENTION_MAX_HEAD_DIM = 64;
+/** Queries per workgroup of shaders/encoder/attention.wgsl (one per invocation). */
 const QUERY_TILE = 64;
 
 /**
@@ -83,6 +84,7 @@ export function attentionProgram(
   if (!Number.isInteger(g.headDim) || g.headDim < 1 || g.headDim > ATTENTION_MAX_HEAD_DIM) {
     throw new InvalidInputError(`attention: head dimension must be 1..${ATTENTION_MAX_HEAD_DIM}, got ${g.headDim}`);
   }
+  if (!Number.isInteger(g.tokens) || g.tokens < 1) throw new InvalidInputError(`attention: needs at least one token, got ${g.tokens}`);
   const dim = g.heads * g.headDim;
   expectSize('attention', 'qkv', qkv, g.batch * g.tokens * 3 * dim, `[${g.batch}, ${g.tokens}, ${3 * dim}]`);
   expectSize('attention', 'out', out, g.batch * g.tokens * dim, `[${g.batch}, ${g.tokens}, ${dim}]`);
@@ -100,17 +102,10 @@ export function attentionProgram(
   return {
     name: `attention_${dtype}`,
     source: shaderSource(source, { dtype }),
-    constants: { HAS_BIAS: bias ? 1 : 0 },
+    constants: { HAS_BIAS: bias ? 1 : 0, HEAD_DIM: g.headDim },
     // Without a bias, qkv stands in for the unused bias bindings (read-only).
     bindings: [qkv, bias?.relH ?? qkv, bias?.relW ?? qkv, out],
-    uniforms: [
-      { u32: g.tokens },
-      { u32: g.heads },
-      { u32: g.headDim },
-      { u32: bias?.gridH ?? 1 },
-      { u32: bias?.gridW ?? 1 },
-      { f32: 1 / Math.sqrt(g.headDim) },
-    ],
+    uniforms: [{ u32: g.tokens }, { u32: g.heads }, { u32: bias?.gridH ?? 1 }, { u32: bias?.gridW ?? 1 }, { f32: 1 / Math.sqrt(g.headDim) }],
     workgroups: groups,
   };
 }
