@@ -1,4 +1,4 @@
-import { CommandBatch, Tensor, axpbyProgram, geluProgram, layerNormProgram, matmulProgram, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, Tensor, axpbyProgram, geluProgram, layerNormProgram, matmulProgram, type GpuContext, type KernelTiming } from '@opticspace/gpu';
 import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2col';
 
 /**
@@ -9,6 +9,8 @@ import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2c
  */
 export class LayerRecorder {
   batch: CommandBatch;
+  /** Per-kernel GPU times of every submit so far (profiling contexts only). */
+  readonly timings: KernelTiming[] = [];
   /** Activations allocated by this recorder and not yet released. */
   private readonly live = new Set<Tensor>();
 
@@ -17,6 +19,14 @@ export class LayerRecorder {
     readonly dtype: 'f32' | 'f16',
   ) {
     this.batch = new CommandBatch(ctx);
+  }
+
+  /**
+   * Submits what was recorded so far. Inside an outer ctx.checked() this returns without
+   * waiting for the GPU (unless profiling), so recording goes on while the GPU runs.
+   */
+  async flush(): Promise<void> {
+    if (this.batch.size > 0) this.timings.push(...(await this.batch.submit()));
   }
 
   empty(shape: number[]): Tensor {

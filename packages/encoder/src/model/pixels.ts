@@ -2,10 +2,18 @@ import { InvalidInputError, ShapeError } from '@opticspace/gpu';
 
 /** Checks normalised pixels [3, S, S]: right length, all finite. */
 export function checkPixels(pixels: Float32Array, imageSize: number): void {
+  checkPixelCount(pixels, imageSize);
+  checkPixelValues(pixels);
+}
+
+export function checkPixelCount(pixels: Float32Array, imageSize: number): void {
   const expected = 3 * imageSize * imageSize;
   if (pixels.length !== expected) {
     throw new ShapeError(`encoder input: expected ${expected} values ([3, ${imageSize}, ${imageSize}]), got ${pixels.length}`);
   }
+}
+
+export function checkPixelValues(pixels: Float32Array): void {
   for (let i = 0; i < pixels.length; i++) {
     if (!Number.isFinite(pixels[i])) throw new InvalidInputError(`encoder input: pixel value ${pixels[i]} at index ${i} is not finite`);
   }
