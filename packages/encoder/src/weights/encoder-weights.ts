@@ -43,14 +43,11 @@ export interface LoadProgress {
 }
 
 /**
- * Loads exactly the encoder's tensors (only their byte ranges are read). Every missing name
- * and every shape mismatch is reported together, before any tensor data is read.
+ * The encoder's tensors and their shapes, once the checkpoint's header is checked against the
+ * configuration: every missing name and every shape mismatch is reported together, before any
+ * tensor data is read.
  */
-export async function loadEncoderWeights(
-  reader: SafetensorsReader,
-  config: EncoderConfig,
-  onProgress?: (progress: LoadProgress) => void,
-): Promise<EncoderWeights> {
+export function checkEncoderTensors(reader: SafetensorsReader, config: EncoderConfig): Map<string, number[]> {
   encoderGeometry(config);
   const expected = encoderTensorShapes(config);
   const missing = [...expected.keys()].filter((name) => !reader.has(name));
@@ -59,6 +56,16 @@ export async function loadEncoderWeights(
     .map(([name, shape]) => ({ name, expected: shape, actual: reader.info(name).shape }))
     .filter((m) => m.expected.length !== m.actual.length || m.expected.some((d, i) => d !== m.actual[i]));
   if (mismatches.length) throw new TensorShapeMismatchError(mismatches);
+  return expected;
+}
+
+/** Loads exactly the encoder's tensors into host memory (only their byte ranges are read). */
+export async function loadEncoderWeights(
+  reader: SafetensorsReader,
+  config: EncoderConfig,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<EncoderWeights> {
+  const expected = checkEncoderTensors(reader, config);
   const tensors = new Map<string, HostTensor>();
   let loaded = 0;
   for (const name of expected.keys()) {
