@@ -7,8 +7,6 @@ import { getDevice } from '@opticspace/gpu';
 import {
   FileWeightSource,
   MODE_IMAGE_SIZE,
-  SafetensorsReader,
-  loadEncoderWeights,
   encoderConfigForMode,
   encoderGeometry,
   openDeepEncoder,
@@ -109,13 +107,13 @@ async function encodeImage(
   const ctx = await getDevice();
   const source = await FileWeightSource.open(weightsPath);
   const started = performance.now();
-  let weights;
+  let encoder;
   try {
-    weights = await loadEncoderWeights(await SafetensorsReader.open(source), config);
+    encoder = await openDeepEncoder(ctx, source, { config, dtype: options.f16 ? 'f16' : 'f32' });
   } finally {
     await source.close();
   }
-  const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
+  const viewEncoder = gpuViewEncoder(ctx, encoder);
   try {
     const encoded = await encodePreparedImage(prepared, viewEncoder);
     await writeFile(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));

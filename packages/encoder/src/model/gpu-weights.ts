@@ -34,6 +34,9 @@ const isSizeDependent = (name: string) => name.endsWith('pos_embed') || name.inc
 
 const PROJECTOR = 'model.projector.layers.weight';
 
+/** Streamed tensors the host keeps a copy of: the size-dependent ones, and the newline / separator rows a Gundam layout inserts. */
+const keptOnHost = (name: string) => isSizeDependent(name) || name === 'model.image_newline' || name === 'model.view_seperator';
+
 /** Checkpoint shapes as uploaded: 2-D [out, in * kh * kw] for matrices and convolutions. */
 const matrixShape = (shape: number[]) => (shape.length >= 2 ? [shape[0], shape.slice(1).reduce((a, b) => a * b, 1)] : shape);
 
@@ -81,7 +84,7 @@ export class GpuEncoderWeights {
   private constructor(
     readonly ctx: GpuContext,
     readonly dtype: StorageType,
-    /** The configuration and the size-dependent tensors (all tensors when uploaded from the host). */
+    /** The configuration and the host copies: all tensors when uploaded from the host, the small ones when streamed. */
     readonly host: EncoderWeights,
     private readonly shared: SharedTensors,
     readonly samPosEmbed: Tensor,
@@ -106,8 +109,9 @@ export class GpuEncoderWeights {
   /**
    * Streams the encoder's tensors from a checkpoint straight into GPU buffers, a few MiB at a
    * time (BF16 / F16 / F32 converted per chunk): the host never holds a whole tensor, let alone
-   * the f32 model (1.6 GB). Only the small size-dependent tensors stay on the host, for
-   * resizing. Every missing or mis-shaped tensor is reported before any data is read.
+   * the f32 model (1.6 GB). Only small tensors stay on the host: the size-dependent ones (for
+   * resizing) and the newline / separator rows. Every missing or mis-shaped tensor is reported
+   * before any data is read.
    */
   static async stream(
     ctx: GpuContext,
@@ -125,8 +129,10 @@ export class GpuEncoderWeights {
     try {
       let loaded = 0;
       for (const [name, shape] of shapes) {
-        if (isSizeDependent(name)) {
-          host.set(name, await reader.readFloat32(name));
+        if (keptOnHost(name)) {
+          const tensor = await reader.readFloat32(name);
+          host.set(name, tensor);
+          if (!isSizeDependent(name)) tensors.set(name, Tensor.from(ctx, tensor.data, tensor.shape, dtype));
         } else if (name === PROJECTOR) {
           await streamTensorRows(reader, name, shape[1], (row, values) => writeProjectorRows(projector, row, values));
         } else {

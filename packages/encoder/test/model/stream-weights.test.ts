@@ -89,8 +89,8 @@ describe('weights streamed from a checkpoint into GPU buffers', () => {
         const b = await loaded.encode(fixture.pixels);
         expect(relativeError(a.tokens, b.tokens)).toBe(0);
         expect(relativeError(a.tokens, fixture.expected.tokens.data)).toBeLessThan(fileDtype === 'F32' ? 1e-3 : 2e-2);
-        // The host keeps only the size-dependent tensors.
-        expect(streamed.weights.host.names.every((name) => /pos_embed|position_embedding|rel_pos_/.test(name))).toBe(true);
+        // The host keeps only the small tensors: size-dependent ones, newline and separator.
+        expect(streamed.weights.host.names.every((name) => /pos_embed|position_embedding|rel_pos_|image_newline|view_seperator/.test(name))).toBe(true);
       } finally {
         streamed.dispose();
         loaded.dispose();
