@@ -3,7 +3,7 @@ import { InvalidInputError, LimitExceededError, shaderSource, type ComputeProgra
 import { expectSize, sameFloatType } from './checks';
 import type { AttentionGeometry } from './rel-pos-bias';
 
-/** Decomposed bias terms for attentionReference (see relPosBiasReference). */
+/** Decomposed bias terms for attentionReference: relH [batch, heads, gridH, tokens], relW [batch, heads, gridW, tokens] (see relPosBiasReference). */
 export interface DecomposedBias {
   gridH: number;
   gridW: number;
@@ -34,7 +34,7 @@ export function attentionReference(
     for (let h = 0; h < heads; h++) {
       for (let q = 0; q < tokens; q++) {
         const qo = (b * tokens + q) * stride + h * headDim;
-        const biasRow = (b * heads + h) * tokens + q;
+        const batchHead = b * heads + h;
         let max = -Infinity;
         for (let k = 0; k < tokens; k++) {
           const ko = (b * tokens + k) * stride + dim + h * headDim;
@@ -42,7 +42,8 @@ export function attentionReference(
           for (let c = 0; c < headDim; c++) dot += qkv[qo + c] * qkv[ko + c];
           let score = dot * scale;
           if (bias) {
-            score += bias.relH[biasRow * bias.gridH + Math.floor(k / bias.gridW)] + bias.relW[biasRow * bias.gridW + (k % bias.gridW)];
+            score +=
+              bias.relH[(batchHead * bias.gridH + Math.floor(k / bias.gridW)) * tokens + q] + bias.relW[(batchHead * bias.gridW + (k % bias.gridW)) * tokens + q];
           }
           scores[k] = score;
           if (score > max) max = score;
@@ -93,8 +94,8 @@ export function attentionProgram(
       throw new InvalidInputError(`attention: bias grid ${bias.gridH}x${bias.gridW} does not cover ${g.tokens} tokens`);
     }
     const rows = g.batch * g.heads * g.tokens;
-    expectSize('attention', 'relH', bias.relH, rows * bias.gridH, `[${g.batch}, ${g.heads}, ${g.tokens}, ${bias.gridH}]`);
-    expectSize('attention', 'relW', bias.relW, rows * bias.gridW, `[${g.batch}, ${g.heads}, ${g.tokens}, ${bias.gridW}]`);
+    expectSize('attention', 'relH', bias.relH, rows * bias.gridH, `[${g.batch}, ${g.heads}, ${bias.gridH}, ${g.tokens}]`);
+    expectSize('attention', 'relW', bias.relW, rows * bias.gridW, `[${g.batch}, ${g.heads}, ${bias.gridW}, ${g.tokens}]`);
   }
   const groups = [Math.ceil(g.tokens / QUERY_TILE), g.heads, g.batch] as const;
   const maxPerDim = ctx.limits.maxComputeWorkgroupsPerDimension;

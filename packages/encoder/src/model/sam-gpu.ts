@@ -25,8 +25,8 @@ function samAttention(r: LayerRecorder, normed: Tensor, blockIndex: number, weig
   const qkv = r.linear(input, w('qkv.weight'), w('qkv.bias'));
   if (input !== normed) r.release(input);
   const geometry = { batch, tokens, heads: sam.heads, headDim: sam.embedDim / sam.heads };
-  const relH = r.empty([batch * sam.heads * tokens, side]);
-  const relW = r.empty([batch * sam.heads * tokens, side]);
+  const relH = r.empty([batch * sam.heads * side, tokens]);
+  const relW = r.empty([batch * sam.heads * side, tokens]);
   r.batch.dispatch(relPosBiasProgram(r.ctx, qkv, tableH, tableW, relH, relW, { ...geometry, gridH: side, gridW: side }));
   const attended = r.empty([batch * tokens, sam.embedDim]);
   r.batch.dispatch(attentionProgram(r.ctx, qkv, attended, geometry, { relH, relW, gridH: side, gridW: side }));

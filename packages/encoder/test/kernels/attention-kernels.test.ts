@@ -51,11 +51,11 @@ describe('attention with the decomposed rel-pos bias', () => {
   }
 
   it('the bias changes the result (large bias selects the key it favours)', () => {
-    // One query, two keys; a +50 bias on key 1 makes the output equal v1.
+    // Two queries, two keys; a +50 bias on key 1 (relW[kx = 1, q] for both queries) makes query 0's output v1.
     const qkv = new Float32Array([0, 0, 0, /* token 1 */ 0, 0, 0]);
     qkv[2] = 3; // v0
     qkv[5] = -4; // v1
-    const out = attentionReference(qkv, 1, 2, 1, 1, { gridH: 1, gridW: 2, relH: new Float32Array([0, 0]), relW: new Float32Array([0, 50, 0, 50]) });
+    const out = attentionReference(qkv, 1, 2, 1, 1, { gridH: 1, gridW: 2, relH: new Float32Array([0, 0]), relW: new Float32Array([0, 0, 50, 50]) });
     expect(out[0]).toBeCloseTo(-4, 5);
   });
 
