@@ -27,7 +27,8 @@ struct Params {
 
 // Layout, alignment and bias are uniform flags, not override constants: one pipeline per tile
 // variant serves every call (each compile costs seconds on software Vulkan). The branches are
-// uniform and sit outside the FMA loop.
+// uniform and sit outside the FMA loop. (The unaligned output path stores single components of
+// `out`: storage buffers take those as scalar stores on every backend.)
 const TRANSPOSE_A: u32 = 1u;  // a stored [K, M]
 const TRANSPOSE_B: u32 = 2u;  // b stored [N, K]
 const HAS_BIAS: u32 = 4u;
@@ -90,12 +91,14 @@ fn remaining(start: u32, end: u32) -> u32 {
 }
 
 // Stages a's K slice [k0, k0 + 16) of rows [row0, row0 + TILE_M) as tile_a[k][m / 4].
+// Every store is a whole vec4: invocations never write parts of one shared vec4 (backends may
+// lower a component store to a read-modify-write of the whole vector).
 fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
   let M = params.rows;
   let K = params.inner;
-  for (var q = lane; q < 4u * TILE_M; q += THREADS) {
-    if (flag(TRANSPOSE_A)) {
-      // [K, M]: four consecutive rows of one k: one vec4 store.
+  if (flag(TRANSPOSE_A)) {
+    // [K, M]: four consecutive rows of one k are one vec4 of the tile.
+    for (var q = lane; q < 4u * TILE_M; q += THREADS) {
       let k = q / (TILE_M / 4u);
       let m = (q % (TILE_M / 4u)) * 4u;
       var v = vec4f(0.0);
@@ -103,16 +106,21 @@ fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
         v = a_quad(base + (k0 + k) * M + row0 + m, remaining(row0 + m, M));
       }
       tile_a[k * (TILE_M / 4u) + m / 4u] = v;
-    } else {
-      // [M, K]: four consecutive k of one row, scattered into the transposed tile.
-      let m = q / 4u;
+    }
+  } else {
+    // [M, K]: a 4 x 4 block (rows m..m+3, k..k+3) per invocation, transposed in registers.
+    for (var q = lane; q < TILE_M; q += THREADS) {
+      let m = (q / 4u) * 4u;
       let k = (q % 4u) * 4u;
-      var v = vec4f(0.0);
-      if (row0 + m < M) {
-        v = a_quad(base + (row0 + m) * K + k0 + k, remaining(k0 + k, K));
+      var rows: array<vec4f, 4>;
+      for (var r = 0u; r < 4u; r++) {
+        rows[r] = vec4f(0.0);
+        if (row0 + m + r < M) {
+          rows[r] = a_quad(base + (row0 + m + r) * K + k0 + k, remaining(k0 + k, K));
+        }
       }
       for (var c = 0u; c < 4u; c++) {
-        tile_a[(k + c) * (TILE_M / 4u) + m / 4u][m % 4u] = v[c];
+        tile_a[(k + c) * (TILE_M / 4u) + m / 4u] = vec4f(rows[0][c], rows[1][c], rows[2][c], rows[3][c]);
       }
     }
   }
@@ -122,20 +130,25 @@ fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
 fn load_tile_b(lane: u32, base: u32, col0: u32, k0: u32) {
   let N = params.columns;
   let K = params.inner;
-  for (var q = lane; q < 4u * TILE_N; q += THREADS) {
-    if (flag(TRANSPOSE_B)) {
-      // [N, K]: four consecutive k of one column, scattered.
-      let n = q / 4u;
+  if (flag(TRANSPOSE_B)) {
+    // [N, K]: a 4 x 4 block (columns n..n+3, k..k+3) per invocation, transposed in registers.
+    for (var q = lane; q < TILE_N; q += THREADS) {
+      let n = (q / 4u) * 4u;
       let k = (q % 4u) * 4u;
-      var v = vec4f(0.0);
-      if (col0 + n < N) {
-        v = b_quad(base + (col0 + n) * K + k0 + k, remaining(k0 + k, K));
+      var columns: array<vec4f, 4>;
+      for (var r = 0u; r < 4u; r++) {
+        columns[r] = vec4f(0.0);
+        if (col0 + n + r < N) {
+          columns[r] = b_quad(base + (col0 + n + r) * K + k0 + k, remaining(k0 + k, K));
+        }
       }
       for (var c = 0u; c < 4u; c++) {
-        tile_b[(k + c) * (TILE_N / 4u) + n / 4u][n % 4u] = v[c];
+        tile_b[(k + c) * (TILE_N / 4u) + n / 4u] = vec4f(columns[0][c], columns[1][c], columns[2][c], columns[3][c]);
       }
-    } else {
-      // [K, N]: four consecutive columns of one k: one vec4 store.
+    }
+  } else {
+    // [K, N]: four consecutive columns of one k are one vec4 of the tile.
+    for (var q = lane; q < 4u * TILE_N; q += THREADS) {
       let k = q / (TILE_N / 4u);
       let n = (q % (TILE_N / 4u)) * 4u;
       var v = vec4f(0.0);
