@@ -1,4 +1,7 @@
-// Batched matrix product: out[b] = alpha * op(a[b]) @ op(b[b]) (+ bias broadcast over rows).
+// Batched matrix product with a fused epilogue:
+//   out[b] = act(alpha * op(a[b]) @ op(b[b]) + bias) + residual[b]
+// bias broadcast over rows, act GELU / QuickGELU (shaders/nn/gelu-math.wgsl, included by the
+// host) or none, residual [M, N] per batch; each part optional (flags).
 // The classic shared-memory SGEMM: a workgroup of 16 x THREADS_Y invocations computes a
 // TILE_M x TILE_N output tile, each invocation ROWS rows x VECS vec4 columns held in registers,
 // stepping through K in slices of TILE_K = 16 staged in workgroup memory: the a slice transposed
@@ -22,8 +25,9 @@ struct Params {
 @group(0) @binding(0) var<storage, read> a: array<vec4<elem>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<elem>>;
 @group(0) @binding(2) var<storage, read> bias: array<vec4<elem>>;
-@group(0) @binding(3) var<storage, read_write> out: array<vec4<elem>>;
-@group(0) @binding(4) var<uniform> params: Params;
+@group(0) @binding(3) var<storage, read> residual: array<vec4<elem>>;
+@group(0) @binding(4) var<storage, read_write> out: array<vec4<elem>>;
+@group(0) @binding(5) var<uniform> params: Params;
 
 // Layout, alignment and bias are uniform flags, not override constants: one pipeline per tile
 // variant serves every call (each compile costs seconds on software Vulkan). The branches are
@@ -35,6 +39,9 @@ const HAS_BIAS: u32 = 4u;
 const ALIGNED_A: u32 = 8u;    // a's contiguous axis (K, or M when transposed) is a multiple of 4
 const ALIGNED_B: u32 = 16u;   // b's contiguous axis (N, or K when transposed) is a multiple of 4
 const ALIGNED_OUT: u32 = 32u; // N is a multiple of 4
+const GELU: u32 = 64u;        // exact (erf) GELU after the bias
+const QUICK_GELU: u32 = 128u; // x * sigmoid(1.702 x) after the bias
+const HAS_RESIDUAL: u32 = 256u;
 
 override ROWS: u32 = 8u;       // output rows per invocation (a multiple of 4)
 override VECS: u32 = 2u;       // vec4 output columns per invocation
@@ -234,22 +241,40 @@ fn main(
       if (n >= N) {
         break;
       }
-      var value = params.alpha * acc[r * VECS + v];
       let index = out_base + m * N + n;
       if (flag(ALIGNED_OUT)) {
+        var value = params.alpha * acc[r * VECS + v];
         if (flag(HAS_BIAS)) {
           value += vec4f(bias[n >> 2u]);
+        }
+        value = vec4f(activate(value.x), activate(value.y), activate(value.z), activate(value.w));
+        if (flag(HAS_RESIDUAL)) {
+          value += vec4f(residual[index >> 2u]);
         }
         out[index >> 2u] = vec4<elem>(value);
       } else {
         for (var c = 0u; c < min(N - n, 4u); c++) {
-          var element = value[c];
+          var value = params.alpha * acc[r * VECS + v][c];
           if (flag(HAS_BIAS)) {
-            element += f32(bias[(n + c) >> 2u][(n + c) & 3u]);
+            value += f32(bias[(n + c) >> 2u][(n + c) & 3u]);
           }
-          out[(index + c) >> 2u][(index + c) & 3u] = elem(element);
+          value = activate(value);
+          if (flag(HAS_RESIDUAL)) {
+            value += f32(residual[(index + c) >> 2u][(index + c) & 3u]);
+          }
+          out[(index + c) >> 2u][(index + c) & 3u] = elem(value);
         }
       }
     }
   }
+}
+
+fn activate(value: f32) -> f32 {
+  if (flag(GELU)) {
+    return gelu_erf(value);
+  }
+  if (flag(QUICK_GELU)) {
+    return quick_gelu(value);
+  }
+  return value;
 }

@@ -23,6 +23,8 @@ describe('matmul (tiled, f32 and f16 storage)', () => {
     alpha?: number;
     bias?: boolean;
     tile?: MatmulTile;
+    activation?: 'gelu' | 'quickGelu';
+    residual?: boolean;
     f16?: boolean;
   };
   const cases: Case[] = [
@@ -42,6 +44,11 @@ describe('matmul (tiled, f32 and f16 storage)', () => {
     { name: 'batched', batch: 3, M: 9, K: 21, N: 11 },
     { name: 'batched, 2-D b broadcast, transposeB', batch: 4, broadcastB: true, M: 5, K: 18, N: 66, transposeB: true, alpha: 2, f16: true },
     { name: 'batched, 2-D a broadcast, aligned', batch: 3, broadcastA: true, M: 12, K: 20, N: 72, bias: true, tile: '128x128' },
+    // The fused epilogue as the encoder uses it: x @ W^T + b, then GELU (fc1) or + residual (fc2).
+    { name: 'fused GELU (fc1)', M: 70, K: 36, N: 68, transposeB: true, bias: true, activation: 'gelu', f16: true },
+    { name: 'fused QuickGELU, unaligned', M: 13, K: 19, N: 23, transposeB: true, bias: true, activation: 'quickGelu', tile: '64x64' },
+    { name: 'fused residual (fc2)', M: 37, K: 40, N: 36, transposeB: true, bias: true, residual: true, tile: '128x128', f16: true },
+    { name: 'fused GELU and residual, batched, unaligned', batch: 2, M: 9, K: 11, N: 15, alpha: 0.5, activation: 'gelu', residual: true },
   ];
   // Every tile variant on every layout, with every contiguous axis a multiple of 4 (vec4 loads
   // and stores) and with none (element loads; rows that straddle vec4 slots).
@@ -64,19 +71,22 @@ describe('matmul (tiled, f32 and f16 storage)', () => {
         const a = round(rng.uniformArray((c.broadcastA ? 1 : batch) * c.M * c.K));
         const b = round(rng.uniformArray((c.broadcastB ? 1 : batch) * c.K * c.N));
         const bias = c.bias ? round(rng.uniformArray(c.N)) : undefined;
+        const residual = c.residual ? round(rng.uniformArray(batch * c.M * c.N, -4, 4)) : undefined;
         const aShape = c.transposeA ? [c.K, c.M] : [c.M, c.K];
         const bShape = c.transposeB ? [c.N, c.K] : [c.K, c.N];
         const ta = Tensor.from(gpu(), a, c.batch && !c.broadcastA ? [batch, ...aShape] : aShape, dtype);
         const tb = Tensor.from(gpu(), b, c.batch && !c.broadcastB ? [batch, ...bShape] : bShape, dtype);
         const tbias = bias ? Tensor.from(gpu(), bias, [c.N], dtype) : undefined;
-        const options = { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias: tbias, tile: c.tile };
+        const outShape = c.batch ? [batch, c.M, c.N] : [c.M, c.N];
+        const tresidual = residual ? Tensor.from(gpu(), residual, outShape, dtype) : undefined;
+        const options = { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias: tbias, tile: c.tile, activation: c.activation, residual: tresidual };
         const out = await matmul(gpu(), ta, tb, options);
-        expect(out.shape).toEqual(c.batch ? [batch, c.M, c.N] : [c.M, c.N]);
+        expect(out.shape).toEqual(outShape);
         if (c.tile) expect(matmulProgram(gpu(), ta, tb, out, options).name).toBe(`matmul_${dtype}_${c.tile}`);
-        const expected = matmulReference(a, b, c.M, c.K, c.N, { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias, batch });
+        const expected = matmulReference(a, b, c.M, c.K, c.N, { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias, batch, activation: c.activation, residual });
         const [atol, rtol] = TOLERANCE[dtype];
         expectClose(await out.read(), round(expected), atol, rtol);
-        [ta, tb, out, tbias].forEach((t) => t?.dispose());
+        [ta, tb, out, tbias, tresidual].forEach((t) => t?.dispose());
       });
     }
   }
@@ -136,5 +146,7 @@ describe('matmul (tiled, f32 and f16 storage)', () => {
     await expect(matmul(gpu(), Tensor.empty(gpu(), [4, 5]), Tensor.empty(gpu(), [5, 2]), { out: Tensor.empty(gpu(), [3, 3]) })).rejects.toThrow(/out must be f32 \[4, 2\]/);
     const square = Tensor.empty(gpu(), [3, 3]);
     await expect(matmul(gpu(), square, square, { out: square })).rejects.toThrow(/must not share/);
+    await expect(matmul(gpu(), Tensor.empty(gpu(), [3, 3]), Tensor.empty(gpu(), [3, 3]), { residual: square, out: square })).rejects.toThrow(/must not share/);
+    await expect(matmul(gpu(), Tensor.empty(gpu(), [4, 5]), Tensor.empty(gpu(), [5, 2]), { residual: Tensor.empty(gpu(), [2, 4, 2]) })).rejects.toThrow(/residual must be f32 \[4, 2\]/);
   });
 });

@@ -1,4 +1,5 @@
 import source from '@shaders/linalg/matmul.wgsl?raw';
+import geluMath from '@shaders/nn/gelu-math.wgsl?raw';
 import type { GpuContext } from '../device';
 import { LimitExceededError, ShapeError } from '../errors';
 import { linearWorkgroups } from '../dispatch';
@@ -6,6 +7,7 @@ import type { ComputeProgram } from '../program';
 import { runKernel } from '../run';
 import { shaderSource } from '../shader';
 import { shapeToString, type Tensor } from '../tensor';
+import { geluValue, quickGeluValue } from './gelu';
 
 export interface MatmulOptions {
   /** a is stored [K, M] (or [B, K, M]) instead of [M, K]. */
@@ -16,6 +18,10 @@ export interface MatmulOptions {
   alpha?: number;
   /** [N], added to every output row after scaling. */
   bias?: Tensor;
+  /** Applied element-wise after the bias (fused: saves a launch and a pass over the output). */
+  activation?: 'gelu' | 'quickGelu';
+  /** Same shape as the output, added last (a transformer's skip connection). */
+  residual?: Tensor;
   /** Destination [M, N] or [B, M, N]; a new tensor when absent. */
   out?: Tensor;
   /** Force a tile variant (tests, benchmarks); by default matmulTileFor picks it from the shape. */
@@ -119,6 +125,8 @@ const HAS_BIAS = 4;
 const ALIGNED_A = 8;
 const ALIGNED_B = 16;
 const ALIGNED_OUT = 32;
+const ACTIVATION_FLAGS = { gelu: 64, quickGelu: 128 } as const;
+const HAS_RESIDUAL = 256;
 
 /** Program for out = alpha * op(a) @ op(b) (+ bias); `out` must have the product's shape and a's dtype. */
 export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): ComputeProgram {
@@ -128,12 +136,15 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
       `matmul: out must be ${a.dtype} ${shapeToString(shape.outShape)}, got ${out.dtype} ${shapeToString(out.shape)}`,
     );
   }
-  const { bias } = options;
-  if (out.buffer === a.buffer || out.buffer === b.buffer || out.buffer === bias?.buffer) {
-    throw new ShapeError('matmul: out must not share a buffer with a, b or bias');
+  const { bias, residual } = options;
+  if ([a, b, bias, residual].some((input) => input?.buffer === out.buffer)) {
+    throw new ShapeError('matmul: out must not share a buffer with a, b, bias or residual');
   }
   if (bias && (bias.size !== shape.columns || bias.dtype !== a.dtype)) {
     throw new ShapeError(`matmul: bias must be ${a.dtype} [${shape.columns}], got ${bias.dtype} ${shapeToString(bias.shape)}`);
+  }
+  if (residual && (residual.size !== out.size || residual.dtype !== a.dtype)) {
+    throw new ShapeError(`matmul: residual must be ${a.dtype} ${shapeToString(shape.outShape)}, got ${residual.dtype} ${shapeToString(residual.shape)}`);
   }
   const tile = options.tile ?? matmulTileFor(shape);
   const [tileRows, tileColumns] = matmulTileSize(tile);
@@ -149,14 +160,16 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
     (bias ? HAS_BIAS : 0) |
     (aligned(options.transposeA ? shape.rows : shape.inner) ? ALIGNED_A : 0) |
     (aligned(options.transposeB ? shape.inner : shape.columns) ? ALIGNED_B : 0) |
-    (aligned(shape.columns) ? ALIGNED_OUT : 0);
+    (aligned(shape.columns) ? ALIGNED_OUT : 0) |
+    (options.activation ? ACTIVATION_FLAGS[options.activation] : 0) |
+    (residual ? HAS_RESIDUAL : 0);
   const { rows, vecs, threadsY } = MATMUL_TILES[tile];
   return {
     name: `matmul_${a.dtype}_${tile}`,
-    source: shaderSource(source, { dtype: a.dtype as 'f32' | 'f16' }),
+    source: shaderSource(source, { dtype: a.dtype as 'f32' | 'f16', includes: [geluMath] }),
     constants: { ROWS: rows, VECS: vecs, THREADS_Y: threadsY },
-    // Without a bias the binding still exists; a (read-only) stands in for it.
-    bindings: [a, b, bias ?? a, out],
+    // Without a bias or residual the binding still exists; a (read-only) stands in for it.
+    bindings: [a, b, bias ?? a, residual ?? a, out],
     uniforms: [
       { u32: shape.rows },
       { u32: shape.inner },
@@ -171,9 +184,10 @@ export function matmulProgram(ctx: GpuContext, a: Tensor, b: Tensor, out: Tensor
 }
 
 /**
- * out = alpha * a @ b (+ bias[N] on every row). a is [M, K] or [B, M, K] ([K, M] / [B, K, M] with
- * transposeA); b is [K, N] or [B, K, N] ([N, K] / [B, N, K] with transposeB). A 2-D operand is
- * broadcast over the other's batch. f16 storage accumulates in f32.
+ * out = act(alpha * a @ b + bias[N] on every row) + residual, each part optional. a is [M, K] or
+ * [B, M, K] ([K, M] / [B, K, M] with transposeA); b is [K, N] or [B, K, N] ([N, K] / [B, N, K]
+ * with transposeB). A 2-D operand is broadcast over the other's batch. f16 storage accumulates
+ * in f32.
  */
 export async function matmul(ctx: GpuContext, a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
   const output = options.out ?? { shape: matmulShape(a, b, options).outShape, dtype: a.dtype };
@@ -185,6 +199,9 @@ export interface MatmulReferenceOptions {
   transposeB?: boolean;
   alpha?: number;
   bias?: ArrayLike<number>;
+  activation?: 'gelu' | 'quickGelu';
+  /** [batch, M, N] values added last. */
+  residual?: ArrayLike<number>;
   /** Number of stacked products (default 1); a 2-D-sized a or b is broadcast over it. */
   batch?: number;
 }
@@ -206,6 +223,7 @@ export function matmulReference(
     throw new ShapeError(`matmulReference: a has ${a.length} and b ${b.length} values for batch ${batch}, M ${M}, K ${K}, N ${N}`);
   }
   const out = new Float32Array(batch * M * N);
+  const activation = options.activation === 'gelu' ? geluValue : options.activation === 'quickGelu' ? quickGeluValue : (x: number) => x;
   for (let t = 0; t < batch; t++) {
     const baseA = t * strideA;
     const baseB = t * strideB;
@@ -217,7 +235,8 @@ export function matmulReference(
           const bv = options.transposeB ? b[baseB + n * K + k] : b[baseB + k * N + n];
           sum += av * bv;
         }
-        out[t * M * N + m * N + n] = alpha * sum + (options.bias ? options.bias[n] : 0);
+        const value = activation(alpha * sum + (options.bias ? options.bias[n] : 0));
+        out[t * M * N + m * N + n] = value + (options.residual ? options.residual[t * M * N + m * N + n] : 0);
       }
     }
   }
