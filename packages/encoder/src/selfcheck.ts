@@ -7,7 +7,7 @@ import { SeededRandom, registerCheck, roundToFloat16, runOnArrays, type KernelCh
 import { attentionProgram, attentionReference } from './kernels/attention';
 import { im2colProgram, im2colReference, im2colShape, type Im2colGeometry } from './kernels/im2col';
 import { relPosBiasProgram, relPosBiasReference } from './kernels/rel-pos-bias';
-import { windowPartitionProgram, windowPartitionReference, windowedSize } from './kernels/window-partition';
+import { windowPartitionProgram, windowPartitionReference, windowUnpartitionProgram, windowUnpartitionReference, windowedSize } from './kernels/window-partition';
 
 type Dtype = 'f32' | 'f16';
 const round = (dtype: Dtype, x: Float32Array) => (dtype === 'f16' ? roundToFloat16(x) : x);
@@ -39,6 +39,21 @@ encoderKernelChecks.push({
     const x = round(dtype, new SeededRandom(16).uniformArray(16 * 16 * 3));
     const { out: actual } = await runOnArrays(ctx, dtype, { x }, { out: windowedSize(g) }, (t) => windowPartitionProgram(ctx, t.x, t.out, g));
     return { actual, expected: windowPartitionReference(x, 16, 16, 3, 5), atol: 0, rtol: 0 };
+  },
+});
+
+encoderKernelChecks.push({
+  kernel: 'encoder.windowUnpartition',
+  caseName: '16x16x3 window 5, plus residual',
+  async run(ctx, dtype) {
+    const g = { height: 16, width: 16, channels: 3, window: 5 };
+    const rng = new SeededRandom(17);
+    const windows = round(dtype, rng.uniformArray(windowedSize(g)));
+    const residual = round(dtype, rng.uniformArray(16 * 16 * 3));
+    const { out: actual } = await runOnArrays(ctx, dtype, { windows, residual }, { out: 16 * 16 * 3 }, (t) => windowUnpartitionProgram(ctx, t.windows, t.out, g, t.residual));
+    // One f32 addition, rounded once to the storage type.
+    const expected = round(dtype, windowUnpartitionReference(windows, 16, 16, 3, 5, residual));
+    return { actual, expected, atol: dtype === 'f16' ? 1e-3 : 1e-7, rtol: dtype === 'f16' ? 1e-3 : 1e-7 };
   },
 });
 
