@@ -60,34 +60,23 @@ fn flag(bit: u32) -> bool {
   return (params.flags & bit) != 0u;
 }
 
-fn a_scalar(i: u32) -> f32 {
-  return f32(a[i >> 2u][i & 3u]);
-}
-
-fn b_scalar(i: u32) -> f32 {
-  return f32(b[i >> 2u][i & 3u]);
-}
-
-// Four consecutive values of a along its contiguous axis, starting at flat index `i`; values
-// at positions >= `valid` are zero.
-fn a_quad(i: u32, valid: u32) -> vec4f {
-  if (valid >= 4u && flag(ALIGNED_A)) {
+// Four consecutive values of a (of b when `from_b`; a literal at every call, so the branches
+// fold) along its contiguous axis from flat index `i`; values at positions >= `valid` are zero.
+fn load_quad(from_b: bool, i: u32, valid: u32) -> vec4f {
+  if (valid >= 4u && flag(select(ALIGNED_A, ALIGNED_B, from_b))) {
+    if (from_b) {
+      return vec4f(b[i >> 2u]);
+    }
     return vec4f(a[i >> 2u]);
   }
   var v = vec4f(0.0);
   for (var c = 0u; c < min(valid, 4u); c++) {
-    v[c] = a_scalar(i + c);
-  }
-  return v;
-}
-
-fn b_quad(i: u32, valid: u32) -> vec4f {
-  if (valid >= 4u && flag(ALIGNED_B)) {
-    return vec4f(b[i >> 2u]);
-  }
-  var v = vec4f(0.0);
-  for (var c = 0u; c < min(valid, 4u); c++) {
-    v[c] = b_scalar(i + c);
+    let j = i + c;
+    if (from_b) {
+      v[c] = f32(b[j >> 2u][j & 3u]);
+    } else {
+      v[c] = f32(a[j >> 2u][j & 3u]);
+    }
   }
   return v;
 }
@@ -110,7 +99,7 @@ fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
       let m = (q % (TILE_M / 4u)) * 4u;
       var v = vec4f(0.0);
       if (k0 + k < K) {
-        v = a_quad(base + (k0 + k) * M + row0 + m, remaining(row0 + m, M));
+        v = load_quad(false, base + (k0 + k) * M + row0 + m, remaining(row0 + m, M));
       }
       tile_a[k * (TILE_M / 4u) + m / 4u] = v;
     }
@@ -123,7 +112,7 @@ fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
       for (var r = 0u; r < 4u; r++) {
         rows[r] = vec4f(0.0);
         if (row0 + m + r < M) {
-          rows[r] = a_quad(base + (row0 + m + r) * K + k0 + k, remaining(k0 + k, K));
+          rows[r] = load_quad(false, base + (row0 + m + r) * K + k0 + k, remaining(k0 + k, K));
         }
       }
       for (var c = 0u; c < 4u; c++) {
@@ -146,7 +135,7 @@ fn load_tile_b(lane: u32, base: u32, col0: u32, k0: u32) {
       for (var r = 0u; r < 4u; r++) {
         columns[r] = vec4f(0.0);
         if (col0 + n + r < N) {
-          columns[r] = b_quad(base + (col0 + n + r) * K + k0 + k, remaining(k0 + k, K));
+          columns[r] = load_quad(true, base + (col0 + n + r) * K + k0 + k, remaining(k0 + k, K));
         }
       }
       for (var c = 0u; c < 4u; c++) {
@@ -160,7 +149,7 @@ fn load_tile_b(lane: u32, base: u32, col0: u32, k0: u32) {
       let n = (q % (TILE_N / 4u)) * 4u;
       var v = vec4f(0.0);
       if (k0 + k < K) {
-        v = b_quad(base + (k0 + k) * N + col0 + n, remaining(col0 + n, N));
+        v = load_quad(true, base + (k0 + k) * N + col0 + n, remaining(col0 + n, N));
       }
       tile_b[k * (TILE_N / 4u) + n / 4u] = v;
     }

@@ -28,7 +28,7 @@ export interface EncodeResult {
 /**
  * Transformer blocks recorded per submit: the first submit starts the GPU early, and later
  * ones are recorded while it runs. (With profiling, each submit also stays under the batch's
- * limit of timed launches: a SAM block is about 13 launches, a CLIP block 9.)
+ * limit of timed launches: a SAM block is 8 to 10 launches, a CLIP block 7.)
  */
 const BLOCKS_PER_SUBMIT = 6;
 

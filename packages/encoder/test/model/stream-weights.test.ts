@@ -16,6 +16,7 @@ import {
 } from '../../src';
 import { streamTensorRows } from '../../src/model/checkpoint-stream';
 import { loadFixture, relativeError } from '../fixture';
+import { countLiveBuffers } from '../live-buffers';
 
 /** A source that records every byte range read. */
 function recording(inner: WeightSource): WeightSource & { ranges: Array<[number, number]> } {
@@ -117,18 +118,12 @@ describe('weights streamed from a checkpoint into GPU buffers', () => {
         return full.subarray(begin, end);
       },
     };
-    const pool = gpu().buffers;
-    const acquire = pool.acquire.bind(pool);
-    const release = pool.release.bind(pool);
-    let live = 0;
-    pool.acquire = (...args: Parameters<typeof pool.acquire>) => (live++, acquire(...args));
-    pool.release = (buffer: GPUBuffer) => (live--, release(buffer));
+    const counter = countLiveBuffers(gpu());
     try {
       await expect(GpuEncoderWeights.stream(gpu(), await SafetensorsReader.open(failing), fixture.config)).rejects.toThrow('disk went away');
-      expect(live).toBe(0);
+      expect(counter.live()).toBe(0);
     } finally {
-      pool.acquire = acquire;
-      pool.release = release;
+      counter.restore();
     }
     expect(encoderTensorShapes(fixture.config).size).toBeGreaterThan(20);
   });
