@@ -53,8 +53,9 @@ override TILE_N: u32 = THREADS_X * 4u * VECS;
 override THREADS: u32 = THREADS_X * THREADS_Y;
 const MAX_ACC: u32 = 16u;      // ROWS * VECS of the largest variant
 
-var<workgroup> tile_a: array<vec4f, TILE_K * TILE_M / 4u>; // [k][m / 4]
-var<workgroup> tile_b: array<vec4f, TILE_K * TILE_N / 4u>; // [k][n / 4]
+// a's slice as [k][m / 4], then b's as [k][n / 4] from B_TILE on.
+var<workgroup> tiles: array<vec4f, TILE_K * (TILE_M + TILE_N) / 4u>;
+override B_TILE: u32 = TILE_K * TILE_M / 4u;
 
 fn flag(bit: u32) -> bool {
   return (params.flags & bit) != 0u;
@@ -86,72 +87,40 @@ fn remaining(start: u32, end: u32) -> u32 {
   return select(0u, end - start, start < end);
 }
 
-// Stages a's K slice [k0, k0 + 16) of rows [row0, row0 + TILE_M) as tile_a[k][m / 4].
-// Every store is a whole vec4: invocations never write parts of one shared vec4 (backends may
-// lower a component store to a read-modify-write of the whole vector).
-fn load_tile_a(lane: u32, base: u32, row0: u32, k0: u32) {
-  let M = params.rows;
+// Stages one operand's K slice [k0, k0 + 16) for outer indices [outer0, outer0 + extent) (rows
+// of a, columns of b; `outer_size` of them in all) as tiles[first + k * extent / 4 + outer / 4].
+// `along_k`: the operand is contiguous along K (a [M, K], b [N, K]): each invocation loads a
+// 4 x 4 block and transposes it in registers; otherwise (a [K, M], b [K, N]) four consecutive
+// outer indices of one k are one vec4 of the tile. Every store is a whole vec4: invocations
+// never write parts of one shared vec4 (backends may lower a component store to a
+// read-modify-write of the whole vector).
+fn stage(from_b: bool, along_k: bool, lane: u32, base: u32, outer0: u32, outer_size: u32, extent: u32, k0: u32, first: u32) {
   let K = params.inner;
-  if (flag(TRANSPOSE_A)) {
-    // [K, M]: four consecutive rows of one k are one vec4 of the tile.
-    for (var q = lane; q < 4u * TILE_M; q += THREADS) {
-      let k = q / (TILE_M / 4u);
-      let m = (q % (TILE_M / 4u)) * 4u;
-      var v = vec4f(0.0);
-      if (k0 + k < K) {
-        v = load_quad(false, base + (k0 + k) * M + row0 + m, remaining(row0 + m, M));
-      }
-      tile_a[k * (TILE_M / 4u) + m / 4u] = v;
-    }
-  } else {
-    // [M, K]: a 4 x 4 block (rows m..m+3, k..k+3) per invocation, transposed in registers.
-    for (var q = lane; q < TILE_M; q += THREADS) {
-      let m = (q / 4u) * 4u;
+  let width = extent / 4u;
+  if (along_k) {
+    for (var q = lane; q < extent; q += THREADS) {
+      let o = (q / 4u) * 4u;
       let k = (q % 4u) * 4u;
-      var rows: array<vec4f, 4>;
+      var block: array<vec4f, 4>;
       for (var r = 0u; r < 4u; r++) {
-        rows[r] = vec4f(0.0);
-        if (row0 + m + r < M) {
-          rows[r] = load_quad(false, base + (row0 + m + r) * K + k0 + k, remaining(k0 + k, K));
+        block[r] = vec4f(0.0);
+        if (outer0 + o + r < outer_size) {
+          block[r] = load_quad(from_b, base + (outer0 + o + r) * K + k0 + k, remaining(k0 + k, K));
         }
       }
       for (var c = 0u; c < 4u; c++) {
-        tile_a[(k + c) * (TILE_M / 4u) + m / 4u] = vec4f(rows[0][c], rows[1][c], rows[2][c], rows[3][c]);
-      }
-    }
-  }
-}
-
-// Stages b's K slice [k0, k0 + 16) of columns [col0, col0 + TILE_N) as tile_b[k][n / 4].
-fn load_tile_b(lane: u32, base: u32, col0: u32, k0: u32) {
-  let N = params.columns;
-  let K = params.inner;
-  if (flag(TRANSPOSE_B)) {
-    // [N, K]: a 4 x 4 block (columns n..n+3, k..k+3) per invocation, transposed in registers.
-    for (var q = lane; q < TILE_N; q += THREADS) {
-      let n = (q / 4u) * 4u;
-      let k = (q % 4u) * 4u;
-      var columns: array<vec4f, 4>;
-      for (var r = 0u; r < 4u; r++) {
-        columns[r] = vec4f(0.0);
-        if (col0 + n + r < N) {
-          columns[r] = load_quad(true, base + (col0 + n + r) * K + k0 + k, remaining(k0 + k, K));
-        }
-      }
-      for (var c = 0u; c < 4u; c++) {
-        tile_b[(k + c) * (TILE_N / 4u) + n / 4u] = vec4f(columns[0][c], columns[1][c], columns[2][c], columns[3][c]);
+        tiles[first + (k + c) * width + o / 4u] = vec4f(block[0][c], block[1][c], block[2][c], block[3][c]);
       }
     }
   } else {
-    // [K, N]: four consecutive columns of one k are one vec4 of the tile.
-    for (var q = lane; q < 4u * TILE_N; q += THREADS) {
-      let k = q / (TILE_N / 4u);
-      let n = (q % (TILE_N / 4u)) * 4u;
+    for (var q = lane; q < 4u * extent; q += THREADS) {
+      let k = q / width;
+      let o = (q % width) * 4u;
       var v = vec4f(0.0);
       if (k0 + k < K) {
-        v = load_quad(true, base + (k0 + k) * N + col0 + n, remaining(col0 + n, N));
+        v = load_quad(from_b, base + (k0 + k) * outer_size + outer0 + o, remaining(outer0 + o, outer_size));
       }
-      tile_b[k * (TILE_N / 4u) + n / 4u] = v;
+      tiles[first + k * width + o / 4u] = v;
     }
   }
 }
@@ -198,16 +167,16 @@ fn main(
   }
 
   for (var k0 = 0u; k0 < params.inner; k0 += TILE_K) {
-    load_tile_a(lane, base_a, row0, k0);
-    load_tile_b(lane, base_b, col0, k0);
+    stage(false, !flag(TRANSPOSE_A), lane, base_a, row0, M, TILE_M, k0, 0u);
+    stage(true, flag(TRANSPOSE_B), lane, base_b, col0, N, TILE_N, k0, B_TILE);
     workgroupBarrier();
     for (var k = 0u; k < TILE_K; k++) {
       var bv: array<vec4f, 2>;
       for (var v = 0u; v < VECS; v++) {
-        bv[v] = tile_b[k * (TILE_N / 4u) + local.x + THREADS_X * v];
+        bv[v] = tiles[B_TILE + k * (TILE_N / 4u) + local.x + THREADS_X * v];
       }
       for (var r4 = 0u; r4 < ROWS / 4u; r4++) {
-        let av = tile_a[k * (TILE_M / 4u) + local.y * (ROWS / 4u) + r4];
+        let av = tiles[k * (TILE_M / 4u) + local.y * (ROWS / 4u) + r4];
         for (var c = 0u; c < 4u; c++) {
           for (var v = 0u; v < VECS; v++) {
             let i = (r4 * 4u + c) * VECS + v;
