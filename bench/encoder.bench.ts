@@ -4,7 +4,8 @@
  * (scripts/encoder-fixtures/bench_torch.py, same configuration and seeded random weights, same
  * run, on CUDA when there is a GPU with torch, else on the CPU; see bench/python.ts) and, for the
  * smallest configuration, the plain-TS reference. Wall times run on a device without timestamp
- * queries; the kernel sum comes from a second run on a profiled device.
+ * queries; the kernel sums (all, attention, matmul) come from a second run on a profiled device.
+ * A second table times the attention kernel alone at the encoder's real shapes.
  *
  * Sizes: a full-size forward (Tiny ~0.23 TFLOP, Base ~1.1 TFLOP) takes minutes on a software
  * adapter (llvmpipe / SwiftShader, a few GFLOP/s), so there the bench runs
@@ -17,9 +18,11 @@
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom, type GpuContext, type KernelTiming } from '@opticspace/gpu';
+import { CommandBatch, SeededRandom, Tensor, type ComputeProgram, type GpuContext, type KernelTiming } from '@opticspace/gpu';
 import {
   DeepEncoderGpu,
+  attentionProgram,
+  relPosBiasProgram,
   encodeReference,
   encoderConfigForMode,
   encoderGeometry,
@@ -29,7 +32,7 @@ import {
   type ResolutionModeName,
   type EncoderWeights,
 } from '@opticspace/encoder';
-import { BenchFailure, kernelSum, orFailure, timeMedian, type BenchContext, type BenchRow, type BenchTable } from './harness';
+import { BenchFailure, orFailure, timeMedian, type BenchContext, type BenchRow, type BenchTable, type SizeProfile } from './harness';
 import { findTorch, runPythonJson } from './python';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,10 +68,16 @@ function torchMilliseconds(config: EncoderConfig, repeats: number, allowCpu: boo
   return typeof result === 'string' ? result : result.ms;
 }
 
+/** Sums of per-kernel GPU times, in total and for the kernels whose names start with each prefix. */
+function kernelSums(timings: KernelTiming[]): { total: number; attention: number; matmul: number } {
+  const sum = (prefix: string) => timings.filter((t) => t.name.startsWith(prefix)).reduce((total, t) => total + t.ms, 0);
+  return { total: sum(''), attention: sum('attention') + sum('rel_pos_bias'), matmul: sum('matmul') };
+}
+
 /**
  * Times `repeats` forwards (after one warm-up) on a fresh device, so the pool's peak is this
  * configuration's alone; returns the median wall time, the last run's kernel-time sum (when
- * the device profiles), the weights' and peak bytes.
+ * the device profiles: all, attention, matmul), the weights' and peak bytes.
  */
 async function timeForward(ctx: GpuContext, weights: EncoderWeights, pixels: Float32Array, dtype: 'f32' | 'f16', repeats: number) {
   try {
@@ -80,7 +89,7 @@ async function timeForward(ctx: GpuContext, weights: EncoderWeights, pixels: Flo
     }, repeats, 1);
     const peakBytes = ctx.buffers.stats.peakBytes;
     encoder.dispose();
-    return { ms, kernelMs: kernelSum(timings), weightBytes, peakBytes };
+    return { ms, kernels: timings.length ? kernelSums(timings) : null, weightBytes, peakBytes };
   } finally {
     ctx.dispose();
   }
@@ -106,10 +115,15 @@ async function benchConfig(ctx: BenchContext, { name, config, repeats, reference
   }
   log(`${name} ${dtype}: WebGPU forward x1 (+1 warm-up), profiled`);
   const profiled = await orFailure(async () => timeForward(await ctx.openDevice({ profiling: true }), weights, pixels, dtype, 1));
+  const kernels = profiled instanceof BenchFailure ? null : profiled.kernels;
   const row: BenchRow = {
     ...head,
     'gpu ms': wall.ms,
-    'kernel ms': profiled instanceof BenchFailure ? null : profiled.kernelMs,
+    'kernel ms': kernels?.total ?? null,
+    'wall/kernel': kernels ? wall.ms / kernels.total : null,
+    'attention ms': kernels?.attention ?? null,
+    'matmul ms': kernels?.matmul ?? null,
+    'attention share': kernels ? kernels.attention / kernels.total : null,
     'profiled gpu ms': profiled instanceof BenchFailure ? null : profiled.ms,
     'tokens/s': (geometry.tokenCount * 1000) / wall.ms,
     'weights MiB': wall.weightBytes / 2 ** 20,
@@ -128,6 +142,99 @@ async function benchConfig(ctx: BenchContext, { name, config, repeats, reference
     }
   }
   return row;
+}
+
+interface AttentionCase {
+  name: string;
+  batch: number;
+  grid: number;
+  heads: number;
+  /** Tokens when there is no grid bias (CLIP: grid^2 + 1). */
+  tokens?: number;
+}
+
+const ATTENTION_CASES: AttentionCase[] = [
+  { name: 'SAM windows, Base: 25 x 196 tokens, 12x64, rel-pos', batch: 25, grid: 14, heads: 12 },
+  { name: 'SAM global, Tiny: 1024 tokens, 12x64, rel-pos', batch: 1, grid: 32, heads: 12 },
+  { name: 'SAM global, Base: 4096 tokens, 12x64, rel-pos', batch: 1, grid: 64, heads: 12 },
+  { name: 'CLIP Base: 257 tokens, 16x64', batch: 1, grid: 16, heads: 16, tokens: 257 },
+];
+const CLIP_TINY: AttentionCase = { name: 'CLIP Tiny: 65 tokens, 16x64', batch: 1, grid: 8, heads: 16, tokens: 65 };
+
+function attentionCases(sizes: SizeProfile, software: boolean): AttentionCase[] {
+  if (sizes === 'quick') return [CLIP_TINY];
+  // A 4096-token global attention takes minutes on a software adapter.
+  return ATTENTION_CASES.filter((c) => !(software && sizes === 'default' && c.grid === 64));
+}
+
+/** The attention kernel alone at the encoder's shapes: wall (unprofiled) and kernel times of attention and of the rel-pos terms. */
+async function attentionTable(wallDevice: GpuContext, profiledGpu: GpuContext | null, cases: AttentionCase[], software: boolean, log: (m: string) => void): Promise<BenchTable> {
+  const rows: BenchRow[] = [];
+  const headDim = 64;
+  {
+    for (const c of cases) {
+      const tokens = c.tokens ?? c.grid * c.grid;
+      const withBias = c.tokens === undefined;
+      const qkv = new SeededRandom(tokens).uniformArray(c.batch * tokens * 3 * c.heads * headDim, -1, 1);
+      const table = new SeededRandom(c.grid).uniformArray((2 * c.grid - 1) * headDim, -0.1, 0.1);
+      /** Records rel-pos terms (when biased) and attention on `ctx`; returns the programs and a cleanup. */
+      const setUp = (ctx: GpuContext) => {
+        const t = {
+          qkv: Tensor.from(ctx, qkv, [c.batch * tokens, 3 * c.heads * headDim]),
+          out: Tensor.empty(ctx, [c.batch * tokens, c.heads * headDim]),
+          table: Tensor.from(ctx, table, [2 * c.grid - 1, headDim]),
+          relH: Tensor.empty(ctx, [c.batch * c.heads * tokens, c.grid]),
+          relW: Tensor.empty(ctx, [c.batch * c.heads * tokens, c.grid]),
+        };
+        const geometry = { batch: c.batch, tokens, heads: c.heads, headDim };
+        const programs: ComputeProgram[] = withBias
+          ? [
+              relPosBiasProgram(ctx, t.qkv, t.table, t.table, t.relH, t.relW, { ...geometry, gridH: c.grid, gridW: c.grid }),
+              attentionProgram(ctx, t.qkv, t.out, geometry, { relH: t.relH, relW: t.relW, gridH: c.grid, gridW: c.grid }),
+            ]
+          : [attentionProgram(ctx, t.qkv, t.out, geometry)];
+        return { programs, dispose: () => Object.values(t).forEach((tensor) => tensor.dispose()) };
+      };
+      const run = async (ctx: GpuContext, programs: ComputeProgram[]) => {
+        const batch = new CommandBatch(ctx);
+        for (const program of programs) batch.dispatch(program);
+        const timings = await batch.submit();
+        await ctx.device.queue.onSubmittedWorkDone();
+        return timings;
+      };
+      log(`attention ${c.name}`);
+      const flops = 4 * c.batch * c.heads * tokens * tokens * headDim;
+      const repeats = software && flops > 2e9 ? 3 : 5;
+      const wall = setUp(wallDevice);
+      const wallMs = await timeMedian(() => run(wallDevice, wall.programs), repeats, 1);
+      wall.dispose();
+      let timings: KernelTiming[] = [];
+      if (profiledGpu?.profilingEnabled) {
+        const profiled = setUp(profiledGpu);
+        await run(profiledGpu, profiled.programs);
+        timings = await run(profiledGpu, profiled.programs);
+        profiled.dispose();
+      }
+      const kernel = (prefix: string) => timings.find((t) => t.name.startsWith(prefix))?.ms ?? null;
+      const attentionMs = kernel('attention');
+      rows.push({
+        shape: c.name,
+        'gpu ms (both kernels)': wallMs,
+        'attention kernel ms': attentionMs,
+        'attention GFLOP/s': attentionMs ? flops / attentionMs / 1e6 : null,
+        'rel-pos terms kernel ms': withBias ? kernel('rel_pos_bias') : null,
+      });
+    }
+  }
+  return {
+    title: 'Attention kernel (flash-style, rel-pos bias fused) at the encoder\'s shapes, f32',
+    notes: [
+      `adapter: ${wallDevice.adapterName}`,
+      'gpu ms: median wall time of the rel-pos terms + attention launches on a device without timestamps; kernel ms: timestamp queries on the profiling device.',
+      'GFLOP/s counts q k^T and p v (4 x tokens^2 x head_dim per head); the rel-pos terms kernel computes q . table rows for every query ((gridH + gridW) x head_dim each).',
+    ],
+    rows,
+  };
 }
 
 export default async function encoderBench(ctx: BenchContext): Promise<BenchTable[]> {
@@ -151,18 +258,21 @@ export default async function encoderBench(ctx: BenchContext): Promise<BenchTabl
     const weights = randomEncoderWeights(run.config, 7);
     for (const dtype of dtypes) rows.push(await benchConfig(ctx, run, dtype, weights));
   }
+  const attention = await attentionTable(gpu, ctx.profiledGpu, attentionCases(sizes, software), software, ctx.log);
   const torch = findTorch();
   return [
     {
       title: 'DeepEncoder forward (one global view): WebGPU vs PyTorch vs TS reference',
       notes: [
         `adapter: ${gpu.adapterName}${software && sizes !== 'large' ? ' (software: full-size modes skipped, a full Tiny forward takes minutes here)' : ''}`,
-        'gpu ms: median wall time of encode() (pixel upload, all blocks, token read-back) on a device without timestamps; kernel ms: sum of the timestamp-query times of one run on a profiled device (a pass per kernel), whose wall time is profiled gpu ms.',
+        'gpu ms: median wall time of encode() (pixel upload, all blocks, token read-back) on a device without timestamps; kernel ms: sum of the timestamp-query times of one run on a profiled device (a pass per kernel), whose wall time is profiled gpu ms; wall/kernel: their ratio.',
+        'attention ms: attention + rel-pos terms kernels; matmul ms: every matmul (linear layers, convolutions after im2col, projector).',
         'peak GPU MiB: buffer-pool high-water mark on a fresh device (weights + activations, power-of-two buckets: an upper bound); f16 = f16 storage, f32 arithmetic.',
         `torch ms: scripts/encoder-fixtures/bench_torch.py (same configuration, f32, TF32 off) in this run: ${typeof torch === 'string' ? `not run (${torch})` : `torch ${torch.torch} on ${torch.deviceName}`}.`,
         '<mode>-narrow: the mode\'s image size, depths, windows and global blocks with narrow widths (SAM 96, CLIP 128).',
       ],
       rows,
     },
+    attention,
   ];
 }

@@ -8,7 +8,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MATMUL_SHAPES } from './gpu.bench';
+import { MATMUL_CASES } from './gpu.bench';
 import type { BenchContext, BenchRow, BenchTable } from './harness';
 import { FEATURES, ITEM_COUNTS } from './index.bench';
 import { findTorch, runPythonJson } from './python';
@@ -34,7 +34,7 @@ export default async function torchBench({ sizes, log }: BenchContext): Promise<
   const kmeansItems = sizes === 'quick' ? 10_000 : 100_000;
   const spec = {
     device: torch.device,
-    matmul: MATMUL_SHAPES[sizes],
+    matmul: MATMUL_CASES[sizes].map((c) => [c.M, c.K, c.N]),
     search_items: ITEM_COUNTS[sizes],
     batches: [1, 64],
     k: 10,

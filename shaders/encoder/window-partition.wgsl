@@ -1,9 +1,10 @@
 // Window partition of a channels-last grid x[H, W, C] into windows[count, window * window, C]
 // (row-major windows, zero padding at the bottom/right), and the inverse that crops the
 // padding (reference: sam_vary_sdpa.py window_partition / window_unpartition). UNPARTITION picks
-// the direction. `elem` and the flat entry point (shaders/common/flat-main.wgsl) are prepended
-// by the host: one invocation per output element (count = windows * window^2 * C for the
-// partition, H * W * C for the inverse).
+// the direction; the inverse may add a residual grid (SAM's skip connection around windowed
+// attention, fused). `elem` and the flat entry point (shaders/common/flat-main.wgsl) are
+// prepended by the host: one invocation per output element (count = windows * window^2 * C for
+// the partition, H * W * C for the inverse).
 
 struct Params {
   height: u32,
@@ -15,10 +16,12 @@ struct Params {
 };
 
 @group(0) @binding(0) var<storage, read> input: array<elem>;
-@group(0) @binding(1) var<storage, read_write> output: array<elem>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> residual: array<elem>;
+@group(0) @binding(2) var<storage, read_write> output: array<elem>;
+@group(0) @binding(3) var<uniform> params: Params;
 
 override UNPARTITION: bool = false;
+override HAS_RESIDUAL: bool = false;
 
 fn invocations() -> u32 {
   return params.count;
@@ -55,5 +58,9 @@ fn to_grid(i: u32) {
   let x = position % params.width;
   let index = (y / params.window) * params.windows_per_row + x / params.window;
   let inside = (y % params.window) * params.window + x % params.window;
-  output[i] = input[((index * params.window * params.window) + inside) * params.channels + channel];
+  var value = input[((index * params.window * params.window) + inside) * params.channels + channel];
+  if (HAS_RESIDUAL) {
+    value = elem(f32(value) + f32(residual[i]));
+  }
+  output[i] = value;
 }

@@ -1,13 +1,6 @@
-// GELU activations, element-wise. QUICK = false: exact erf form 0.5 x (1 + erf(x / sqrt 2)), as
-// torch.nn.functional.gelu(approximate='none'). QUICK = true: x * sigmoid(1.702 x), as CLIP's
-// QuickGELU. `elem` (f32 or f16) and the flat entry point (shaders/common/flat-main.wgsl) are
-// prepended by the host; arithmetic is f32.
-//
-// erf: our own least-squares fits (double precision, checked in f32 emulation against libm erf,
-// max |error| 1.5e-7 over [-6, 6]):
-//   |x| < 1:      erf(x) = x * P(x^2), P of degree 7;
-//   1 <= |x| < 4: erf(x) = 1 - exp(Q(u)), u = (|x| - 2.5) / 1.5, Q of degree 12 fits log(erfc);
-//   |x| >= 4:     erf(x) = +-1 (erfc(4) = 1.5e-8 is below half an f32 ulp of 1).
+// GELU activations, element-wise: QUICK = false the exact erf form, QUICK = true CLIP's
+// QuickGELU (both in shaders/nn/gelu-math.wgsl, included by the host). `elem` (f32 or f16) and
+// the flat entry point (shaders/common/flat-main.wgsl) are prepended by the host; arithmetic is f32.
 
 struct Params {
   count: u32,
@@ -19,40 +12,6 @@ struct Params {
 
 override QUICK: bool = false;
 
-fn erf_f32(value: f32) -> f32 {
-  let t = abs(value);
-  if (t < 1.0) {
-    let s = t * t;
-    var p = -9.809256153658732e-06;
-    p = fma(p, s, 0.00011313114378907753);
-    p = fma(p, s, -0.000849019527472837);
-    p = fma(p, s, 0.0052214229108585915);
-    p = fma(p, s, -0.026865558323749615);
-    p = fma(p, s, 0.11283784462373025);
-    p = fma(p, s, -0.37612638580689584);
-    p = fma(p, s, 1.1283791670719556);
-    return value * p;
-  }
-  if (t >= 4.0) {
-    return sign(value);
-  }
-  let u = (t - 2.5) / 1.5;
-  var q = -6.170826113151202e-07;
-  q = fma(q, u, 1.5120403096454096e-06);
-  q = fma(q, u, -5.146460538402141e-07);
-  q = fma(q, u, -6.693752529282062e-06);
-  q = fma(q, u, 4.5198968704646585e-05);
-  q = fma(q, u, -0.00021754119160563915);
-  q = fma(q, u, 0.0008774749301523125);
-  q = fma(q, u, -0.003196569231087339);
-  q = fma(q, u, 0.010962719566239846);
-  q = fma(q, u, -0.036645982179256686);
-  q = fma(q, u, -2.1237609000043296);
-  q = fma(q, u, -8.029021126924912);
-  q = fma(q, u, -7.8068152727313205);
-  return sign(value) * (1.0 - exp(q));
-}
-
 fn invocations() -> u32 {
   return params.count;
 }
@@ -60,8 +19,8 @@ fn invocations() -> u32 {
 fn run(i: u32) {
   let v = f32(x[i]);
   if (QUICK) {
-    out[i] = elem(v / (1.0 + exp(-1.702 * v)));
+    out[i] = elem(quick_gelu(v));
   } else {
-    out[i] = elem(0.5 * v * (1.0 + erf_f32(v * 0.7071067811865476)));
+    out[i] = elem(gelu_erf(v));
   }
 }

@@ -1,8 +1,8 @@
 import { resolveFloatStorage, type GpuContext } from '@opticspace/gpu';
 import { encoderConfigForMode, type EncoderConfig, type ResolutionModeName } from './config';
 import { DeepEncoderGpu } from './model/encoder-gpu';
-import type { StorageType } from './model/gpu-weights';
-import { loadEncoderWeights, type LoadProgress } from './weights/encoder-weights';
+import { GpuEncoderWeights, type StorageType } from './model/gpu-weights';
+import type { LoadProgress } from './weights/encoder-weights';
 import { SafetensorsReader } from './weights/reader';
 import type { WeightSource } from './weights/source';
 
@@ -17,12 +17,13 @@ export interface OpenEncoderOptions {
 }
 
 /**
- * Reads the encoder's tensors from a safetensors source (file, Blob, HTTP Range: only their
- * byte ranges) and uploads them: the one entry point from a checkpoint to a ready encoder.
+ * Streams the encoder's tensors from a safetensors source (file, Blob, HTTP Range: only their
+ * byte ranges, a few MiB at a time) straight into GPU buffers: the one entry point from a
+ * checkpoint to a ready encoder.
  */
 export async function openDeepEncoder(ctx: GpuContext, source: WeightSource, options: OpenEncoderOptions = {}): Promise<DeepEncoderGpu> {
   const config = options.config ?? encoderConfigForMode(options.mode ?? 'base');
+  const dtype = resolveFloatStorage(ctx, options.dtype ?? 'f32');
   const reader = await SafetensorsReader.open(source);
-  const weights = await loadEncoderWeights(reader, config, options.onProgress);
-  return DeepEncoderGpu.create(ctx, weights, resolveFloatStorage(ctx, options.dtype ?? 'f32'));
+  return DeepEncoderGpu.fromWeights(await GpuEncoderWeights.stream(ctx, reader, config, dtype, options.onProgress));
 }

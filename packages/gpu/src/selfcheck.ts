@@ -9,7 +9,7 @@ import { SeededRandom } from './random';
 import { Tensor } from './tensor';
 import { roundToFloat16 } from './half';
 import { axpby, axpbyReference } from './kernels/axpby';
-import { matmul, matmulReference } from './kernels/matmul';
+import { matmul, matmulReference, type MatmulTile } from './kernels/matmul';
 import { softmax, softmaxReference } from './kernels/softmax';
 import { layerNorm, layerNormReference } from './kernels/layer-norm';
 import { gelu, quickGelu, geluReference, quickGeluReference } from './kernels/gelu';
@@ -73,16 +73,34 @@ const tolerance = (dtype: 'f32' | 'f16', f32: [number, number], f16: [number, nu
   return { atol, rtol };
 };
 
-// --- matmul ---
-for (const c of [
+// --- matmul (every tile variant; vec4 and element loads) ---
+const matmulCases: Array<{
+  M: number;
+  K: number;
+  N: number;
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: boolean;
+  alpha?: number;
+  batch?: number;
+  tile?: MatmulTile;
+  activation?: 'gelu' | 'quickGelu';
+  residual?: boolean;
+}> = [
   { M: 1, K: 1, N: 1 },
   { M: 33, K: 19, N: 65, transposeB: true, bias: true },
   { M: 17, K: 40, N: 9, transposeA: true, alpha: -0.5 },
   { M: 5, K: 18, N: 7, batch: 3 },
-]) {
+  { M: 136, K: 36, N: 132, transposeB: true, bias: true, tile: '128x128' },
+  { M: 68, K: 20, N: 72, transposeA: true, tile: '64x64' },
+  { M: 37, K: 24, N: 68, tile: '32x64' },
+  { M: 70, K: 36, N: 68, transposeB: true, bias: true, activation: 'gelu' },
+  { M: 21, K: 16, N: 27, transposeB: true, bias: true, activation: 'quickGelu', residual: true },
+];
+for (const c of matmulCases) {
   registerCheck({
     kernel: 'matmul',
-    caseName: `${c.batch ? `${c.batch}x` : ''}${c.M}x${c.K}x${c.N}${c.transposeA ? ' transposeA' : ''}${c.transposeB ? ' transposeB' : ''}${c.bias ? ' bias' : ''}`,
+    caseName: `${c.batch ? `${c.batch}x` : ''}${c.M}x${c.K}x${c.N}${c.transposeA ? ' transposeA' : ''}${c.transposeB ? ' transposeB' : ''}${c.bias ? ' bias' : ''}${c.tile ? ` tile ${c.tile}` : ''}${c.activation ? ` ${c.activation}` : ''}${c.residual ? ' residual' : ''}`,
     async run(ctx, dtype) {
       const rng = new SeededRandom(2000 + c.M * 100 + c.K + c.N);
       const round = roundFor(dtype);
@@ -90,15 +108,18 @@ for (const c of [
       const a = round(rng.uniformArray(batch * c.M * c.K));
       const b = round(rng.uniformArray(batch * c.K * c.N));
       const bias = c.bias ? round(rng.uniformArray(c.N)) : undefined;
+      const residual = c.residual ? round(rng.uniformArray(batch * c.M * c.N, -4, 4)) : undefined;
       const aShape = c.transposeA ? [c.K, c.M] : [c.M, c.K];
       const bShape = c.transposeB ? [c.N, c.K] : [c.K, c.N];
       const ta = Tensor.from(ctx, a, c.batch ? [batch, ...aShape] : aShape, dtype);
       const tb = Tensor.from(ctx, b, c.batch ? [batch, ...bShape] : bShape, dtype);
       const tbias = bias ? Tensor.from(ctx, bias, [c.N], dtype) : undefined;
-      const out = await matmul(ctx, ta, tb, { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias: tbias });
+      const tresidual = residual ? Tensor.from(ctx, residual, c.batch ? [batch, c.M, c.N] : [c.M, c.N], dtype) : undefined;
+      const options = { transposeA: c.transposeA, transposeB: c.transposeB, alpha: c.alpha, bias: tbias, tile: c.tile, activation: c.activation, residual: tresidual };
+      const out = await matmul(ctx, ta, tb, options);
       const actual = await out.read();
-      [ta, tb, tbias, out].forEach((t) => t?.dispose());
-      const expected = round(matmulReference(a, b, c.M, c.K, c.N, { ...c, bias }));
+      [ta, tb, tbias, tresidual, out].forEach((t) => t?.dispose());
+      const expected = round(matmulReference(a, b, c.M, c.K, c.N, { ...c, bias, residual }));
       return { actual, expected, ...tolerance(dtype, [1e-4, 1e-5]) };
     },
   });

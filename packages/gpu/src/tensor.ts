@@ -81,8 +81,24 @@ export class Tensor {
     if (data.length !== this.size) {
       throw new ShapeError(`Cannot write ${data.length} elements into a tensor of shape ${shapeToString(this.shape)}`);
     }
+    this.writeAt(0, data);
+  }
+
+  /**
+   * Uploads `data` into elements [offset, offset + data.length) (e.g. a checkpoint streamed in
+   * chunks). Writes move whole 4-byte words, so an f16 write starts at an even element and has
+   * an even length unless it ends the tensor.
+   */
+  writeAt(offset: number, data: ArrayLike<number>): void {
+    const end = offset + data.length;
+    if (!Number.isInteger(offset) || offset < 0 || end > this.size) {
+      throw new ShapeError(`Cannot write ${data.length} elements at ${offset} into a tensor of shape ${shapeToString(this.shape)}`);
+    }
+    if (this.dtype === 'f16' && (offset % 2 !== 0 || (data.length % 2 !== 0 && end !== this.size))) {
+      throw new ShapeError(`f16 writes must start at an even element and have an even length unless they end the tensor (offset ${offset}, length ${data.length})`);
+    }
     const bytes = encode(data, this.dtype);
-    this.ctx.device.queue.writeBuffer(this.buffer, 0, bytes.buffer, bytes.byteOffset, alignTo4(bytes.byteLength));
+    this.ctx.device.queue.writeBuffer(this.buffer, offset * BYTES_PER_ELEMENT[this.dtype], bytes.buffer, bytes.byteOffset, alignTo4(bytes.byteLength));
   }
 
   /** Copies the tensor back to the CPU: Float32Array for f32/f16, Uint32Array/Int32Array otherwise. */

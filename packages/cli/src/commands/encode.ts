@@ -2,20 +2,20 @@
  * `opticspace encode`: DeepEncoder tokens from a checkpoint and either normalised pixels (one
  * global view) or an image file (preprocessed as DeepSeek-OCR does, Gundam crops included).
  */
-import { getDevice, InvalidInputError, resolveFloatStorage } from '@opticspace/gpu';
+import { getDevice, InvalidInputError, type GpuContext } from '@opticspace/gpu';
 import {
-  DeepEncoderGpu,
   FileWeightSource,
   RESOLUTION_MODE_NAMES,
   SafetensorsReader,
-  loadEncoderWeights,
+  checkEncoderTensors,
   encoderConfigForMode,
   encoderGeometry,
+  openDeepEncoder,
   parseNpy,
   pixelsFromArray,
   writeNpy,
+  type DeepEncoderGpu,
   type EncoderConfig,
-  type EncoderWeights,
 } from '@opticspace/encoder';
 import { decodeImage, encodePreparedImage, gpuViewEncoder, prepareImage, type ResolutionModeName } from '@opticspace/optical';
 import { UsageError, parseArgs, withUsage } from '../args';
@@ -67,10 +67,7 @@ export function run(argv: string[]): Promise<number> {
     const geometry = encoderGeometry(config);
     const pixels = pixelsFromArray(parseNpy(await readInput(options.pixels!, '--pixels')), config.imageSize);
     const started = performance.now();
-    // Weights are read (and checked) before the GPU device is opened: a bad file fails fast.
-    const weights = await readWeights(options.weights!, config);
-    const ctx = await getDevice();
-    const encoder = DeepEncoderGpu.create(ctx, weights, resolveFloatStorage(ctx, options.f16 ? 'f16' : 'f32'));
+    const { ctx, encoder } = await openEncoder(options.weights!, config, !!options.f16);
     const loaded = performance.now();
     try {
       const result = await encoder.encode(pixels, { returnSam: !!options.dumpSam, returnClip: !!options.dumpClip });
@@ -101,9 +98,8 @@ async function encodeImage(
   // Gundam's views are 640 crops and a 1024 global view: the global view's config loads the weights once.
   const config = options.config ? await readEncoderConfig(options.config) : encoderConfigForMode(mode);
   const started = performance.now();
-  const weights = await readWeights(weightsPath, config);
-  const ctx = await getDevice();
-  const viewEncoder = gpuViewEncoder(ctx, weights, options.f16 ? 'f16' : 'f32');
+  const { ctx, encoder } = await openEncoder(weightsPath, config, !!options.f16);
+  const viewEncoder = gpuViewEncoder(ctx, encoder);
   try {
     const encoded = await encodePreparedImage(prepared, viewEncoder);
     await writeOutput(outPath, writeNpy(encoded.tokens, [prepared.layout.total, encoded.dims]));
@@ -117,11 +113,17 @@ async function encodeImage(
   return 0;
 }
 
-/** The encoder's tensors from a safetensors file (only their byte ranges are read). */
-async function readWeights(path: string, config: EncoderConfig): Promise<EncoderWeights> {
+/**
+ * The encoder on the GPU from a safetensors file. The checkpoint's header is checked against the
+ * configuration before the GPU device is opened (a bad file fails fast); then only the encoder's
+ * tensors stream into GPU buffers, each checked for NaN and Infinity on the way.
+ */
+async function openEncoder(path: string, config: EncoderConfig, f16: boolean): Promise<{ ctx: GpuContext; encoder: DeepEncoderGpu }> {
   const source = await FileWeightSource.open(path);
   try {
-    return await loadEncoderWeights(await SafetensorsReader.open(source), config);
+    checkEncoderTensors(await SafetensorsReader.open(source), config);
+    const ctx = await getDevice();
+    return { ctx, encoder: await openDeepEncoder(ctx, source, { config, dtype: f16 ? 'f16' : 'f32' }) };
   } finally {
     await source.close();
   }

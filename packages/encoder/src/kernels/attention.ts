@@ -3,7 +3,7 @@ import { InvalidInputError, LimitExceededError, shaderSource, type ComputeProgra
 
 import type { AttentionGeometry } from './rel-pos-bias';
 
-/** Decomposed bias terms for attentionReference (see relPosBiasReference). */
+/** Decomposed bias terms for attentionReference: relH [batch, heads, gridH, tokens], relW [batch, heads, gridW, tokens] (see relPosBiasReference). */
 export interface DecomposedBias {
   gridH: number;
   gridW: number;
@@ -34,7 +34,7 @@ export function attentionReference(
     for (let h = 0; h < heads; h++) {
       for (let q = 0; q < tokens; q++) {
         const qo = (b * tokens + q) * stride + h * headDim;
-        const biasRow = (b * heads + h) * tokens + q;
+        const batchHead = b * heads + h;
         let max = -Infinity;
         for (let k = 0; k < tokens; k++) {
           const ko = (b * tokens + k) * stride + dim + h * headDim;
@@ -42,7 +42,8 @@ export function attentionReference(
           for (let c = 0; c < headDim; c++) dot += qkv[qo + c] * qkv[ko + c];
           let score = dot * scale;
           if (bias) {
-            score += bias.relH[biasRow * bias.gridH + Math.floor(k / bias.gridW)] + bias.relW[biasRow * bias.gridW + (k % bias.gridW)];
+            score +=
+              bias.relH[(batchHead * bias.gridH + Math.floor(k / bias.gridW)) * tokens + q] + bias.relW[(batchHead * bias.gridW + (k % bias.gridW)) * tokens + q];
           }
           scores[k] = score;
           if (score > max) max = score;
@@ -66,6 +67,7 @@ export function attentionReference(
 
 /** Largest head dimension shaders/encoder/attention.wgsl holds in registers (DeepEncoder uses 64). */
 export const ATTENTION_MAX_HEAD_DIM = 64;
+/** Queries per workgroup of shaders/encoder/attention.wgsl (one per invocation). */
 const QUERY_TILE = 64;
 
 /**
@@ -81,6 +83,7 @@ export function attentionProgram(
 ): ComputeProgram {
   const dtype = sameFloatType('attention', bias ? { qkv, out, relH: bias.relH, relW: bias.relW } : { qkv, out });
   integer('attention headDim', g.headDim, 1, ATTENTION_MAX_HEAD_DIM);
+  integer('attention tokens', g.tokens, 1);
   const dim = g.heads * g.headDim;
   expectSize('attention', 'qkv', qkv, g.batch * g.tokens * 3 * dim, `[${g.batch}, ${g.tokens}, ${3 * dim}]`);
   expectSize('attention', 'out', out, g.batch * g.tokens * dim, `[${g.batch}, ${g.tokens}, ${dim}]`);
@@ -89,8 +92,8 @@ export function attentionProgram(
       throw new InvalidInputError(`attention: bias grid ${bias.gridH}x${bias.gridW} does not cover ${g.tokens} tokens`);
     }
     const rows = g.batch * g.heads * g.tokens;
-    expectSize('attention', 'relH', bias.relH, rows * bias.gridH, `[${g.batch}, ${g.heads}, ${g.tokens}, ${bias.gridH}]`);
-    expectSize('attention', 'relW', bias.relW, rows * bias.gridW, `[${g.batch}, ${g.heads}, ${g.tokens}, ${bias.gridW}]`);
+    expectSize('attention', 'relH', bias.relH, rows * bias.gridH, `[${g.batch}, ${g.heads}, ${bias.gridH}, ${g.tokens}]`);
+    expectSize('attention', 'relW', bias.relW, rows * bias.gridW, `[${g.batch}, ${g.heads}, ${bias.gridW}, ${g.tokens}]`);
   }
   const groups = [Math.ceil(g.tokens / QUERY_TILE), g.heads, g.batch] as const;
   const maxPerDim = ctx.limits.maxComputeWorkgroupsPerDimension;
@@ -98,17 +101,10 @@ export function attentionProgram(
   return {
     name: `attention_${dtype}`,
     source: shaderSource(source, { dtype }),
-    constants: { HAS_BIAS: bias ? 1 : 0 },
+    constants: { HAS_BIAS: bias ? 1 : 0, HEAD_DIM: g.headDim },
     // Without a bias, qkv stands in for the unused bias bindings (read-only).
     bindings: [qkv, bias?.relH ?? qkv, bias?.relW ?? qkv, out],
-    uniforms: [
-      { u32: g.tokens },
-      { u32: g.heads },
-      { u32: g.headDim },
-      { u32: bias?.gridH ?? 1 },
-      { u32: bias?.gridW ?? 1 },
-      { f32: 1 / Math.sqrt(g.headDim) },
-    ],
+    uniforms: [{ u32: g.tokens }, { u32: g.heads }, { u32: bias?.gridH ?? 1 }, { u32: bias?.gridW ?? 1 }, { f32: 1 / Math.sqrt(g.headDim) }],
     workgroups: groups,
   };
 }

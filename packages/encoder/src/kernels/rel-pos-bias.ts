@@ -1,12 +1,14 @@
 import source from '@shaders/encoder/rel-pos-bias.wgsl?raw';
-import { flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
+import { InvalidInputError, flatDispatch, shaderSource, type ComputeProgram, type GpuContext, type Tensor, expectSize, sameFloatType } from '@opticspace/gpu';
 
 /**
  * Decomposed relative-position terms (reference: sam_vary_sdpa.py add_decomposed_rel_pos,
  * get_rel_pos with equal query and key grids). For each batch b, head h and query at
  * (qy, qx) on a gridH x gridW grid, with the *unscaled* q:
- *   relH[b, h, q, ky] = q . tableH[qy - ky + gridH - 1]
- *   relW[b, h, q, kx] = q . tableW[qx - kx + gridW - 1]
+ *   relH[b, h, ky, q] = q . tableH[qy - ky + gridH - 1]
+ *   relW[b, h, kx, q] = q . tableW[qx - kx + gridW - 1]
+ * Key-major (queries contiguous): the attention kernel runs one query per invocation, so
+ * neighbouring invocations read neighbouring values.
  * qkv is [batch, gridH * gridW, 3 * heads * headDim], laid out [3][heads][headDim] per token.
  * Tables must already have 2 * grid - 1 rows (see resizeLinearRows).
  */
@@ -30,18 +32,18 @@ export function relPosBiasReference(
         const qo = (b * tokens + q) * stride + h * headDim;
         const qy = Math.floor(q / gridW);
         const qx = q % gridW;
-        const base = (b * heads + h) * tokens + q;
+        const batchHead = b * heads + h;
         for (let ky = 0; ky < gridH; ky++) {
           const to = (qy - ky + gridH - 1) * headDim;
           let sum = 0;
           for (let c = 0; c < headDim; c++) sum += qkv[qo + c] * tableH[to + c];
-          relH[base * gridH + ky] = sum;
+          relH[(batchHead * gridH + ky) * tokens + q] = sum;
         }
         for (let kx = 0; kx < gridW; kx++) {
           const to = (qx - kx + gridW - 1) * headDim;
           let sum = 0;
           for (let c = 0; c < headDim; c++) sum += qkv[qo + c] * tableW[to + c];
-          relW[base * gridW + kx] = sum;
+          relW[(batchHead * gridW + kx) * tokens + q] = sum;
         }
       }
     }
@@ -56,7 +58,10 @@ export interface AttentionGeometry {
   headDim: number;
 }
 
-/** Program for the decomposed terms: relH [batch, heads, tokens, gridH], relW [..., gridW]. */
+/** Largest head dimension shaders/encoder/rel-pos-bias.wgsl holds in registers. */
+const REL_POS_MAX_HEAD_DIM = 64;
+
+/** Program for the decomposed terms: relH [batch, heads, gridH, tokens], relW [batch, heads, gridW, tokens]. */
 export function relPosBiasProgram(
   ctx: GpuContext,
   qkv: Tensor,
@@ -67,19 +72,24 @@ export function relPosBiasProgram(
   g: AttentionGeometry & { gridH: number; gridW: number },
 ): ComputeProgram {
   const dtype = sameFloatType('relPosBias', { qkv, tableH, tableW, relH, relW });
+  if (!Number.isInteger(g.headDim) || g.headDim < 1 || g.headDim > REL_POS_MAX_HEAD_DIM) {
+    throw new InvalidInputError(`relPosBias: head dimension must be 1..${REL_POS_MAX_HEAD_DIM}, got ${g.headDim}`);
+  }
   const tokens = g.gridH * g.gridW;
-  const rows = g.batch * g.heads * tokens;
+  const batchHeads = g.batch * g.heads;
   expectSize('relPosBias', 'qkv', qkv, g.batch * tokens * 3 * g.heads * g.headDim, `[${g.batch}, ${tokens}, ${3 * g.heads * g.headDim}]`);
   expectSize('relPosBias', 'tableH', tableH, (2 * g.gridH - 1) * g.headDim, `[${2 * g.gridH - 1}, ${g.headDim}]`);
   expectSize('relPosBias', 'tableW', tableW, (2 * g.gridW - 1) * g.headDim, `[${2 * g.gridW - 1}, ${g.headDim}]`);
-  expectSize('relPosBias', 'relH', relH, rows * g.gridH, `[${g.batch}, ${g.heads}, ${tokens}, ${g.gridH}]`);
-  expectSize('relPosBias', 'relW', relW, rows * g.gridW, `[${g.batch}, ${g.heads}, ${tokens}, ${g.gridW}]`);
-  const count = rows * (g.gridH + g.gridW);
+  expectSize('relPosBias', 'relH', relH, batchHeads * g.gridH * tokens, `[${g.batch}, ${g.heads}, ${g.gridH}, ${tokens}]`);
+  expectSize('relPosBias', 'relW', relW, batchHeads * g.gridW * tokens, `[${g.batch}, ${g.heads}, ${g.gridW}, ${tokens}]`);
+  const rows = batchHeads * tokens;
+  const { workgroups, constants } = flatDispatch(ctx, rows, 64);
   return {
     name: `rel_pos_bias_${dtype}`,
     source: shaderSource(source, { dtype, entry: 'flat' }),
+    constants: { ...constants, HEAD_DIM: g.headDim },
     bindings: [qkv, tableH, tableW, relH, relW],
-    uniforms: [{ u32: g.heads }, { u32: g.headDim }, { u32: g.gridH }, { u32: g.gridW }, { u32: count }],
-    ...flatDispatch(ctx, count),
+    uniforms: [{ u32: g.heads }, { u32: g.gridH }, { u32: g.gridW }, { u32: rows }],
+    workgroups,
   };
 }

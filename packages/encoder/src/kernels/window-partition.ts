@@ -30,8 +30,15 @@ export function windowPartitionReference(x: Float32Array, height: number, width:
   return out;
 }
 
-/** Inverse of windowPartition, cropping the padding (reference: window_unpartition). */
-export function windowUnpartitionReference(windows: Float32Array, height: number, width: number, channels: number, window: number): Float32Array {
+/** Inverse of windowPartition, cropping the padding (reference: window_unpartition), plus an optional residual grid. */
+export function windowUnpartitionReference(
+  windows: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  window: number,
+  residual?: Float32Array,
+): Float32Array {
   const columns = windowsPerSide(width, window);
   const out = new Float32Array(height * width * channels);
   for (let y = 0; y < height; y++) {
@@ -42,6 +49,7 @@ export function windowUnpartitionReference(windows: Float32Array, height: number
       out.set(windows.subarray(source, source + channels), (y * width + xx) * channels);
     }
   }
+  if (residual) for (let i = 0; i < out.length; i++) out[i] += residual[i];
   return out;
 }
 
@@ -57,23 +65,25 @@ export function windowedSize(g: WindowGeometry): number {
   return windowsPerSide(g.height, g.window) * windowsPerSide(g.width, g.window) * g.window * g.window * g.channels;
 }
 
-function windowProgram(ctx: GpuContext, direction: 'partition' | 'unpartition', input: Tensor, output: Tensor, g: WindowGeometry): ComputeProgram {
-  const dtype = sameFloatType(`window ${direction}`, { input, output });
+function windowProgram(ctx: GpuContext, direction: 'partition' | 'unpartition', input: Tensor, output: Tensor, g: WindowGeometry, residual?: Tensor): ComputeProgram {
+  const dtype = sameFloatType(`window ${direction}`, residual ? { input, output, residual } : { input, output });
   const grid = g.height * g.width * g.channels;
   const windowed = windowedSize(g);
   const windowedShape = `[${windowsPerSide(g.height, g.window) * windowsPerSide(g.width, g.window)}, ${g.window * g.window}, ${g.channels}]`;
   const gridShape = `[${g.height}, ${g.width}, ${g.channels}]`;
   expectSize(`window ${direction}`, 'input', input, direction === 'partition' ? grid : windowed, direction === 'partition' ? gridShape : windowedShape);
   expectSize(`window ${direction}`, 'output', output, direction === 'partition' ? windowed : grid, direction === 'partition' ? windowedShape : gridShape);
+  if (residual) expectSize(`window ${direction}`, 'residual', residual, grid, gridShape);
   const count = output.size;
   const { workgroups, constants } = flatDispatch(ctx, count);
   return {
     name: `window_${direction}_${dtype}`,
     source: shaderSource(source, { dtype, entry: 'flat' }),
-    bindings: [input, output],
+    // Without a residual, input (read-only) stands in for its binding.
+    bindings: [input, residual ?? input, output],
     uniforms: [{ u32: g.height }, { u32: g.width }, { u32: g.channels }, { u32: g.window }, { u32: windowsPerSide(g.width, g.window) }, { u32: count }],
     workgroups,
-    constants: { ...constants, UNPARTITION: direction === 'unpartition' ? 1 : 0 },
+    constants: { ...constants, UNPARTITION: direction === 'unpartition' ? 1 : 0, HAS_RESIDUAL: residual ? 1 : 0 },
   };
 }
 
@@ -81,6 +91,6 @@ function windowProgram(ctx: GpuContext, direction: 'partition' | 'unpartition', 
 export const windowPartitionProgram = (ctx: GpuContext, grid: Tensor, windows: Tensor, g: WindowGeometry) =>
   windowProgram(ctx, 'partition', grid, windows, g);
 
-/** Program: windows [windows, window^2, C] -> grid [H, W, C], padding cropped. */
-export const windowUnpartitionProgram = (ctx: GpuContext, windows: Tensor, grid: Tensor, g: WindowGeometry) =>
-  windowProgram(ctx, 'unpartition', windows, grid, g);
+/** Program: windows [windows, window^2, C] -> grid [H, W, C], padding cropped, plus residual [H, W, C] when given. */
+export const windowUnpartitionProgram = (ctx: GpuContext, windows: Tensor, grid: Tensor, g: WindowGeometry, residual?: Tensor) =>
+  windowProgram(ctx, 'unpartition', windows, grid, g, residual);

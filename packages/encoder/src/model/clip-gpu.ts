@@ -29,10 +29,8 @@ export function clipBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, we
   const attended = r.empty([tokens, clip.hidden]);
   r.batch.dispatch(attentionProgram(r.ctx, qkv, attended, { batch: 1, tokens, heads: clip.heads, headDim: clip.hidden / clip.heads }));
   r.release(qkv);
-  const projected = r.linear(attended, w('self_attn.out_proj.weight'), w('self_attn.out_proj.bias'));
+  const h = r.linear(attended, w('self_attn.out_proj.weight'), w('self_attn.out_proj.bias'), { residual: x });
   r.release(attended);
-  const h = r.add(x, projected);
-  r.release(projected);
   const out = r.residualMlp(
     h,
     { weight: w('layer_norm2.weight'), bias: w('layer_norm2.bias'), eps: clip.layerNormEps },

@@ -5,7 +5,7 @@ import type { EncoderWeights } from '../weights/encoder-weights';
 import { clipBlockGpu, clipEmbedGpu } from './clip-gpu';
 import { GpuEncoderWeights, type StorageType } from './gpu-weights';
 import { LayerRecorder } from './layers-gpu';
-import { checkFiniteOutput, checkPixels } from './pixels';
+import { checkFiniteOutput, checkPixelCount, checkPixelValues } from './pixels';
 import { samBlockGpu, samEmbedGpu, samNeckGpu } from './sam-gpu';
 
 export interface EncodeOptions {
@@ -26,8 +26,16 @@ export interface EncodeResult {
 }
 
 /**
- * DeepEncoder on WebGPU for one global view. Activations stay on the GPU from the pixel upload
- * to the token read-back; one submit per transformer block keeps command buffers small.
+ * Transformer blocks recorded per submit: the first submit starts the GPU early, and later
+ * ones are recorded while it runs. (With profiling, each submit also stays under the batch's
+ * limit of timed launches: a SAM block is 8 to 10 launches, a CLIP block 7.)
+ */
+const BLOCKS_PER_SUBMIT = 6;
+
+/**
+ * DeepEncoder on WebGPU for one global view. Activations stay on the GPU (pooled buffers) from
+ * the pixel upload to the token read-back; the whole pass runs inside one ctx.checked() (error
+ * scopes once) in a few submits (see BLOCKS_PER_SUBMIT).
  */
 export class DeepEncoderGpu {
   private constructor(
@@ -38,7 +46,12 @@ export class DeepEncoderGpu {
 
   static create(ctx: GpuContext, weights: EncoderWeights, dtype: StorageType = 'f32'): DeepEncoderGpu {
     encoderGeometry(weights.config);
-    return new DeepEncoderGpu(ctx, weights.config, GpuEncoderWeights.upload(ctx, weights, dtype));
+    return DeepEncoderGpu.fromWeights(GpuEncoderWeights.upload(ctx, weights, dtype));
+  }
+
+  /** An encoder on weights already on the GPU (e.g. streamed from a checkpoint: openDeepEncoder). */
+  static fromWeights(weights: GpuEncoderWeights): DeepEncoderGpu {
+    return new DeepEncoderGpu(weights.ctx, weights.host.config, weights);
   }
 
   /**
@@ -46,8 +59,7 @@ export class DeepEncoderGpu {
    * sharing this one's size-independent GPU weights; dispose each encoder separately.
    */
   withImageSize(imageSize: number): DeepEncoderGpu {
-    const weights = this.weights.withImageSize(imageSize);
-    return new DeepEncoderGpu(this.ctx, weights.host.config, weights);
+    return DeepEncoderGpu.fromWeights(this.weights.withImageSize(imageSize));
   }
 
   get dtype(): StorageType {
@@ -56,14 +68,14 @@ export class DeepEncoderGpu {
 
   /** Encodes normalised pixels [3, S, S] (values in [-1, 1]). */
   async encode(pixels: Float32Array, options: EncodeOptions = {}): Promise<EncodeResult> {
+    checkPixelCount(pixels, this.config.imageSize);
+    return this.ctx.checked(() => this.forward(pixels, options));
+  }
+
+  private async forward(pixels: Float32Array, options: EncodeOptions): Promise<EncodeResult> {
     const { config, ctx, weights } = this;
-    checkPixels(pixels, config.imageSize);
     const geometry = encoderGeometry(config);
-    const timings: KernelTiming[] = [];
     const r = new LayerRecorder(ctx, this.dtype);
-    const flush = async () => {
-      timings.push(...(await r.batch.submit()));
-    };
     const input = Tensor.from(ctx, pixels, [3, config.imageSize, config.imageSize], this.dtype);
     try {
       let x = samEmbedGpu(r, input, weights, config);
@@ -71,16 +83,18 @@ export class DeepEncoderGpu {
         const next = samBlockGpu(r, x, i, weights, config);
         r.release(x);
         x = next;
-        await flush();
+        if (i % BLOCKS_PER_SUBMIT === 0) await r.flush();
+        // Checked while the GPU runs the first block (off the critical path); bad pixels still fail the call.
+        if (i === 0) checkPixelValues(pixels, config.imageSize);
       }
       const samFeatures = samNeckGpu(r, x, weights, config);
       r.release(x);
       let clip = clipEmbedGpu(r, samFeatures, weights, config);
       for (let i = 0; i < config.clip.depth; i++) {
+        if (i % BLOCKS_PER_SUBMIT === 0) await r.flush();
         const next = clipBlockGpu(r, clip, i, weights, config);
         r.release(clip);
         clip = next;
-        await flush();
       }
       // projector(concat(clip[1:], sam)) == clip @ W_clip^T + sam @ W_sam^T + bias, summed in the layout kernel.
       const clipProjected = r.linear(clip, weights.projectorClip);
@@ -101,13 +115,13 @@ export class DeepEncoderGpu {
           config.projectorDim,
         ),
       );
-      await flush();
+      await r.flush();
       return {
         tokens: checkFiniteOutput(await tokens.readFloat32(), 'token'),
         tokenCount: geometry.tokenCount,
         sam: options.returnSam ? checkFiniteOutput(await samFeatures.readFloat32(), 'SAM feature') : undefined,
         clip: options.returnClip ? checkFiniteOutput(await clip.readFloat32(), 'CLIP feature') : undefined,
-        timings,
+        timings: r.timings,
       };
     } finally {
       input.dispose();

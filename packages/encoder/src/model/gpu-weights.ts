@@ -1,7 +1,9 @@
 import { Tensor, UnsupportedFeatureError, type GpuContext } from '@opticspace/gpu';
-import { encoderGeometry } from '../config';
+import { encoderGeometry, type EncoderConfig } from '../config';
 import { encoderTensorShapes } from '../weights/encoder-tensors';
-import { EncoderWeights } from '../weights/encoder-weights';
+import { EncoderWeights, checkEncoderTensors, type LoadProgress } from '../weights/encoder-weights';
+import type { HostTensor, SafetensorsReader } from '../weights/reader';
+import { streamTensorRows } from './checkpoint-stream';
 import { resizeWeightsForInput } from './resized-weights';
 
 export type StorageType = 'f32' | 'f16';
@@ -30,6 +32,44 @@ class SharedTensors {
 /** Tensors the checkpoint stores for one grid and the encoder resizes per input size. */
 const isSizeDependent = (name: string) => name.endsWith('pos_embed') || name.includes('position_embedding') || name.includes('rel_pos_');
 
+const PROJECTOR = 'model.projector.layers.weight';
+
+/** Streamed tensors the host keeps a copy of: the size-dependent ones, and the newline / separator rows a Gundam layout inserts. */
+const keptOnHost = (name: string) => isSizeDependent(name) || name === 'model.image_newline' || name === 'model.view_seperator';
+
+/** Checkpoint shapes as uploaded: 2-D [out, in * kh * kw] for matrices and convolutions. */
+const matrixShape = (shape: number[]) => (shape.length >= 2 ? [shape[0], shape.slice(1).reduce((a, b) => a * b, 1)] : shape);
+
+/** Empty GPU tensors for the projector's CLIP and SAM column blocks. */
+function projectorParts(ctx: GpuContext, config: EncoderConfig, dtype: StorageType): { clip: Tensor; sam: Tensor } {
+  return {
+    clip: Tensor.empty(ctx, [config.projectorDim, config.clip.hidden], dtype),
+    sam: Tensor.empty(ctx, [config.projectorDim, config.sam.net3Channels], dtype),
+  };
+}
+
+/** Uploads rows [firstRow, ...) of the projector [out, hidden + samChannels] into its two column blocks. */
+function writeProjectorRows(parts: { clip: Tensor; sam: Tensor }, firstRow: number, values: Float32Array): void {
+  const hidden = parts.clip.shape[1];
+  const samChannels = parts.sam.shape[1];
+  const width = hidden + samChannels;
+  const rows = values.length / width;
+  const clip = new Float32Array(rows * hidden);
+  const sam = new Float32Array(rows * samChannels);
+  for (let r = 0; r < rows; r++) {
+    clip.set(values.subarray(r * width, r * width + hidden), r * hidden);
+    sam.set(values.subarray(r * width + hidden, (r + 1) * width), r * samChannels);
+  }
+  parts.clip.writeAt(firstRow * hidden, clip);
+  parts.sam.writeAt(firstRow * samChannels, sam);
+}
+
+function checkStorage(ctx: GpuContext, dtype: StorageType): void {
+  if (dtype === 'f16' && !ctx.features.shaderF16) {
+    throw new UnsupportedFeatureError('shader-f16', 'Use f32 storage on this adapter.');
+  }
+}
+
 /**
  * The encoder's weights on the GPU for one input size. Matrices are uploaded 2-D ([out, in];
  * conv weights [out, in * kh * kw], the layout im2col columns multiply against); size-dependent
@@ -44,6 +84,7 @@ export class GpuEncoderWeights {
   private constructor(
     readonly ctx: GpuContext,
     readonly dtype: StorageType,
+    /** The configuration and the host copies: all tensors when uploaded from the host, the small ones when streamed. */
     readonly host: EncoderWeights,
     private readonly shared: SharedTensors,
     readonly samPosEmbed: Tensor,
@@ -51,33 +92,61 @@ export class GpuEncoderWeights {
     readonly clipPosEmbed: Tensor,
   ) {}
 
+  /** Uploads weights held on the host (tests, random weights, the TS reference's weights). */
   static upload(ctx: GpuContext, weights: EncoderWeights, dtype: StorageType = 'f32'): GpuEncoderWeights {
-    if (dtype === 'f16' && !ctx.features.shaderF16) {
-      throw new UnsupportedFeatureError('shader-f16', 'Use f32 storage on this adapter.');
-    }
+    checkStorage(ctx, dtype);
     const { config } = weights;
     const tensors = new Map<string, Tensor>();
+    const projector = projectorParts(ctx, config, dtype);
     for (const [name, shape] of encoderTensorShapes(config)) {
-      if (isSizeDependent(name) || name === 'model.projector.layers.weight') continue;
-      const matrixShape = shape.length >= 2 ? [shape[0], shape.slice(1).reduce((a, b) => a * b, 1)] : shape;
-      tensors.set(name, Tensor.from(ctx, weights.get(name), matrixShape, dtype));
+      if (isSizeDependent(name) || name === PROJECTOR) continue;
+      tensors.set(name, Tensor.from(ctx, weights.get(name), matrixShape(shape), dtype));
     }
-    const hidden = config.clip.hidden;
-    const samChannels = config.sam.net3Channels;
-    const projector = weights.get('model.projector.layers.weight');
-    const width = hidden + samChannels;
-    const clipPart = new Float32Array(config.projectorDim * hidden);
-    const samPart = new Float32Array(config.projectorDim * samChannels);
-    for (let o = 0; o < config.projectorDim; o++) {
-      clipPart.set(projector.subarray(o * width, o * width + hidden), o * hidden);
-      samPart.set(projector.subarray(o * width + hidden, (o + 1) * width), o * samChannels);
+    writeProjectorRows(projector, 0, weights.get(PROJECTOR));
+    return GpuEncoderWeights.forSize(ctx, dtype, weights, new SharedTensors(tensors, projector.clip, projector.sam));
+  }
+
+  /**
+   * Streams the encoder's tensors from a checkpoint straight into GPU buffers, a few MiB at a
+   * time (BF16 / F16 / F32 converted per chunk): the host never holds a whole tensor, let alone
+   * the f32 model (1.6 GB). Only small tensors stay on the host: the size-dependent ones (for
+   * resizing) and the newline / separator rows. Every missing or mis-shaped tensor is reported
+   * before any data is read.
+   */
+  static async stream(
+    ctx: GpuContext,
+    reader: SafetensorsReader,
+    config: EncoderConfig,
+    dtype: StorageType = 'f32',
+    onProgress?: (progress: LoadProgress) => void,
+  ): Promise<GpuEncoderWeights> {
+    checkStorage(ctx, dtype);
+    const shapes = checkEncoderTensors(reader, config);
+    const host = new Map<string, HostTensor>();
+    const tensors = new Map<string, Tensor>();
+    const projector = projectorParts(ctx, config, dtype);
+    const shared = new SharedTensors(tensors, projector.clip, projector.sam);
+    try {
+      let loaded = 0;
+      for (const [name, shape] of shapes) {
+        if (keptOnHost(name)) {
+          const tensor = await reader.readFloat32(name);
+          host.set(name, tensor);
+          if (!isSizeDependent(name)) tensors.set(name, Tensor.from(ctx, tensor.data, tensor.shape, dtype));
+        } else if (name === PROJECTOR) {
+          await streamTensorRows(reader, name, shape[1], (row, values) => writeProjectorRows(projector, row, values));
+        } else {
+          const tensor = Tensor.empty(ctx, matrixShape(shape), dtype);
+          tensors.set(name, tensor);
+          await streamTensorRows(reader, name, 1, (offset, values) => tensor.writeAt(offset, values));
+        }
+        onProgress?.({ loaded: ++loaded, total: shapes.size, name });
+      }
+    } catch (error) {
+      shared.release();
+      throw error;
     }
-    const shared = new SharedTensors(
-      tensors,
-      Tensor.from(ctx, clipPart, [config.projectorDim, hidden], dtype),
-      Tensor.from(ctx, samPart, [config.projectorDim, samChannels], dtype),
-    );
-    return GpuEncoderWeights.forSize(ctx, dtype, weights, shared);
+    return GpuEncoderWeights.forSize(ctx, dtype, new EncoderWeights(config, host), shared);
   }
 
   private static forSize(ctx: GpuContext, dtype: StorageType, host: EncoderWeights, shared: SharedTensors): GpuEncoderWeights {

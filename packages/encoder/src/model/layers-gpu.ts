@@ -1,4 +1,4 @@
-import { CommandBatch, Tensor, axpbyProgram, geluProgram, layerNormProgram, matmulProgram, type GpuContext } from '@opticspace/gpu';
+import { CommandBatch, Tensor, axpbyProgram, layerNormProgram, matmulProgram, type GpuContext, type KernelTiming, type MatmulOptions } from '@opticspace/gpu';
 import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2col';
 
 /**
@@ -9,6 +9,8 @@ import { im2colProgram, im2colShape, type Im2colGeometry } from '../kernels/im2c
  */
 export class LayerRecorder {
   batch: CommandBatch;
+  /** Per-kernel GPU times of every submit so far (profiling contexts only). */
+  readonly timings: KernelTiming[] = [];
   /** Activations allocated by this recorder and not yet released. */
   private readonly live = new Set<Tensor>();
 
@@ -17,6 +19,14 @@ export class LayerRecorder {
     readonly dtype: 'f32' | 'f16',
   ) {
     this.batch = new CommandBatch(ctx);
+  }
+
+  /**
+   * Submits what was recorded so far. Inside an outer ctx.checked() this returns without
+   * waiting for the GPU (unless profiling), so recording goes on while the GPU runs.
+   */
+  async flush(): Promise<void> {
+    if (this.batch.size > 0) this.timings.push(...(await this.batch.submit()));
   }
 
   empty(shape: number[]): Tensor {
@@ -38,10 +48,13 @@ export class LayerRecorder {
     this.release(...this.live);
   }
 
-  /** y [rows, out] = x [rows, in] W^T (+ bias), W stored [out, in] as in the checkpoint. */
-  linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  /**
+   * y [rows, out] = act(x [rows, in] W^T + bias) + residual, W stored [out, in] as in the
+   * checkpoint; the activation and the residual (a skip connection) run in the matmul's epilogue.
+   */
+  linear(x: Tensor, weight: Tensor, bias?: Tensor, epilogue: Pick<MatmulOptions, 'activation' | 'residual'> = {}): Tensor {
     const out = this.empty([x.shape[0], weight.shape[0]]);
-    this.batch.dispatch(matmulProgram(this.ctx, x, weight, out, { transposeB: true, bias }));
+    this.batch.dispatch(matmulProgram(this.ctx, x, weight, out, { transposeB: true, bias, ...epilogue }));
     return out;
   }
 
@@ -51,32 +64,23 @@ export class LayerRecorder {
     return out;
   }
 
-  activation(x: Tensor, variant: 'gelu' | 'quickGelu'): Tensor {
-    const out = this.empty([...x.shape]);
-    this.batch.dispatch(geluProgram(this.ctx, x, out, variant));
-    return out;
-  }
-
   /**
    * The pre-norm MLP half of a transformer block, shared by SAM and CLIP:
-   * h + fc2(act(fc1(norm(h)))). Releases every intermediate; `h` stays owned by the caller.
+   * h + fc2(act(fc1(norm(h)))), the activation and the skip connection fused into the two
+   * matmuls. Releases every intermediate; `h` stays owned by the caller.
    */
   residualMlp(
     h: Tensor,
     norm: { weight: Tensor; bias: Tensor; eps: number },
     fc1: { weight: Tensor; bias: Tensor },
     fc2: { weight: Tensor; bias: Tensor },
-    variant: 'gelu' | 'quickGelu',
+    activation: 'gelu' | 'quickGelu',
   ): Tensor {
     const normed = this.layerNorm(h, norm.weight, norm.bias, norm.eps);
-    const hidden = this.linear(normed, fc1.weight, fc1.bias);
+    const hidden = this.linear(normed, fc1.weight, fc1.bias, { activation });
     this.release(normed);
-    const activated = this.activation(hidden, variant);
+    const out = this.linear(hidden, fc2.weight, fc2.bias, { residual: h });
     this.release(hidden);
-    const mlp = this.linear(activated, fc2.weight, fc2.bias);
-    this.release(activated);
-    const out = this.add(h, mlp);
-    this.release(mlp);
     return out;
   }
 
@@ -86,11 +90,11 @@ export class LayerRecorder {
     return out;
   }
 
-  /** Convolution as im2col + matmul against a weight [out, in * k * k]; output [outH * outW, out]. */
-  convolution(x: Tensor, geometry: Im2colGeometry, weight: Tensor, bias?: Tensor): Tensor {
+  /** Convolution as im2col + matmul against a weight [out, in * k * k]; output [outH * outW, out] (+ residual). */
+  convolution(x: Tensor, geometry: Im2colGeometry, weight: Tensor, bias?: Tensor, residual?: Tensor): Tensor {
     const columns = this.empty(im2colShape(geometry));
     this.batch.dispatch(im2colProgram(this.ctx, x, columns, geometry));
-    const out = this.linear(columns, weight, bias);
+    const out = this.linear(columns, weight, bias, { residual });
     this.release(columns);
     return out;
   }

@@ -9,10 +9,19 @@ export const PIXEL_RANGE = { min: -1, max: 1, tolerance: 1e-3 } as const;
 
 /** Checks normalised pixels [3, S, S]: right length, all finite, inside PIXEL_RANGE. */
 export function checkPixels(pixels: Float32Array, imageSize: number): void {
+  checkPixelCount(pixels, imageSize);
+  checkPixelValues(pixels, imageSize);
+}
+
+export function checkPixelCount(pixels: Float32Array, imageSize: number): void {
   const expected = 3 * imageSize * imageSize;
   if (pixels.length !== expected) {
     throw new ShapeError(`encoder input: expected ${expected} values ([3, ${imageSize}, ${imageSize}]), got ${pixels.length}`);
   }
+}
+
+/** Every value finite and inside PIXEL_RANGE; the error names the channel, row and column. */
+export function checkPixelValues(pixels: Float32Array, imageSize: number): void {
   const low = PIXEL_RANGE.min - PIXEL_RANGE.tolerance;
   const high = PIXEL_RANGE.max + PIXEL_RANGE.tolerance;
   for (let i = 0; i < pixels.length; i++) {

@@ -8,8 +8,12 @@ import type { GpuEncoderWeights } from './gpu-weights';
 import type { LayerRecorder } from './layers-gpu';
 import type { Tensor } from '@opticspace/gpu';
 
-/** SAM attention (windowed or global) on normalised tokens [grid^2, dim] (reference: Attention.forward). */
-function samAttention(r: LayerRecorder, normed: Tensor, blockIndex: number, weights: GpuEncoderWeights, config: EncoderConfig, grid: number): Tensor {
+/**
+ * x + SAM attention (windowed or global) of normalised tokens [grid^2, dim] (reference:
+ * Block.forward, Attention.forward). x is added in the projection's epilogue (global blocks)
+ * or by the window unpartition (windowed ones).
+ */
+function samAttentionResidual(r: LayerRecorder, x: Tensor, normed: Tensor, blockIndex: number, weights: GpuEncoderWeights, config: EncoderConfig, grid: number): Tensor {
   const { sam } = config;
   const w = (name: string) => weights.get(`${SAM_PREFIX}blocks.${blockIndex}.attn.${name}`);
   const { grid: side, tableH, tableW } = weights.relPos[blockIndex];
@@ -25,19 +29,19 @@ function samAttention(r: LayerRecorder, normed: Tensor, blockIndex: number, weig
   const qkv = r.linear(input, w('qkv.weight'), w('qkv.bias'));
   if (input !== normed) r.release(input);
   const geometry = { batch, tokens, heads: sam.heads, headDim: sam.embedDim / sam.heads };
-  const relH = r.empty([batch * sam.heads * tokens, side]);
-  const relW = r.empty([batch * sam.heads * tokens, side]);
+  const relH = r.empty([batch * sam.heads * side, tokens]);
+  const relW = r.empty([batch * sam.heads * side, tokens]);
   r.batch.dispatch(relPosBiasProgram(r.ctx, qkv, tableH, tableW, relH, relW, { ...geometry, gridH: side, gridW: side }));
   const attended = r.empty([batch * tokens, sam.embedDim]);
   r.batch.dispatch(attentionProgram(r.ctx, qkv, attended, geometry, { relH, relW, gridH: side, gridW: side }));
   r.release(qkv, relH, relW);
-  const projected = r.linear(attended, w('proj.weight'), w('proj.bias'));
+  const projected = r.linear(attended, w('proj.weight'), w('proj.bias'), isGlobal ? { residual: x } : {});
   r.release(attended);
   if (isGlobal) return projected;
-  const merged = r.empty([grid * grid, sam.embedDim]);
-  r.batch.dispatch(windowUnpartitionProgram(r.ctx, projected, merged, windowGeometry));
+  const h = r.empty([grid * grid, sam.embedDim]);
+  r.batch.dispatch(windowUnpartitionProgram(r.ctx, projected, h, windowGeometry, x));
   r.release(projected);
-  return merged;
+  return h;
 }
 
 /** One SAM block: x + attn(norm1(x)), then + mlp(norm2(.)) (reference: Block.forward). */
@@ -46,10 +50,8 @@ export function samBlockGpu(r: LayerRecorder, x: Tensor, blockIndex: number, wei
   const { samGrid } = encoderGeometry(config);
   const w = (name: string) => weights.get(`${SAM_PREFIX}blocks.${blockIndex}.${name}`);
   const normed = r.layerNorm(x, w('norm1.weight'), w('norm1.bias'), sam.layerNormEps);
-  const attended = samAttention(r, normed, blockIndex, weights, config, samGrid);
+  const h = samAttentionResidual(r, x, normed, blockIndex, weights, config, samGrid);
   r.release(normed);
-  const h = r.add(x, attended);
-  r.release(attended);
   const out = r.residualMlp(
     h,
     { weight: w('norm2.weight'), bias: w('norm2.bias'), eps: sam.layerNormEps },
@@ -66,10 +68,7 @@ export function samEmbedGpu(r: LayerRecorder, pixels: Tensor, weights: GpuEncode
   const { sam, imageSize } = config;
   const s = (name: string) => weights.get(`${SAM_PREFIX}${name}`);
   const geometry = { channels: 3, height: imageSize, width: imageSize, kernel: sam.patchSize, stride: sam.patchSize, pad: 0, channelsLast: false };
-  const patches = r.convolution(pixels, geometry, s('patch_embed.proj.weight'), s('patch_embed.proj.bias'));
-  const x = r.add(patches, weights.samPosEmbed);
-  r.release(patches);
-  return x;
+  return r.convolution(pixels, geometry, s('patch_embed.proj.weight'), s('patch_embed.proj.bias'), weights.samPosEmbed);
 }
 
 /** Neck and the two stride-2 convs: tokens [grid^2, dim] -> features [clipGrid^2, net3Channels]. */

@@ -43,15 +43,11 @@ export interface LoadProgress {
 }
 
 /**
- * Loads exactly the encoder's tensors (only their byte ranges are read). Every missing name
- * and every shape mismatch is reported together, before any tensor data is read; a tensor
- * holding NaN or Infinity raises NonFiniteWeightError with its name.
+ * The encoder's tensors and their shapes, once the checkpoint's header is checked against the
+ * configuration: every missing name and every shape mismatch is reported together, before any
+ * tensor data is read.
  */
-export async function loadEncoderWeights(
-  reader: SafetensorsReader,
-  config: EncoderConfig,
-  onProgress?: (progress: LoadProgress) => void,
-): Promise<EncoderWeights> {
+export function checkEncoderTensors(reader: SafetensorsReader, config: EncoderConfig): Map<string, number[]> {
   encoderGeometry(config);
   const expected = encoderTensorShapes(config);
   const missing = [...expected.keys()].filter((name) => !reader.has(name));
@@ -60,21 +56,37 @@ export async function loadEncoderWeights(
     .map(([name, shape]) => ({ name, expected: shape, actual: reader.info(name).shape }))
     .filter((m) => m.expected.length !== m.actual.length || m.expected.some((d, i) => d !== m.actual[i]));
   if (mismatches.length) throw new TensorShapeMismatchError(mismatches);
+  return expected;
+}
+
+/**
+ * Loads exactly the encoder's tensors into host memory (only their byte ranges are read); a
+ * tensor holding NaN or Infinity raises NonFiniteWeightError with its name.
+ */
+export async function loadEncoderWeights(
+  reader: SafetensorsReader,
+  config: EncoderConfig,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<EncoderWeights> {
+  const expected = checkEncoderTensors(reader, config);
   const tensors = new Map<string, HostTensor>();
   let loaded = 0;
   for (const name of expected.keys()) {
     const tensor = await reader.readFloat32(name);
-    checkFiniteWeights(name, tensor);
+    checkFiniteWeights(name, tensor.data, tensor.shape);
     tensors.set(name, tensor);
     onProgress?.({ loaded: ++loaded, total: expected.size, name });
   }
   return new EncoderWeights(config, tensors);
 }
 
-function checkFiniteWeights(name: string, tensor: HostTensor): void {
-  const data = tensor.data;
+/**
+ * Raises NonFiniteWeightError at the first NaN or Infinity of `data`: values `offset`.. of the
+ * tensor `name` (the whole tensor, or one streamed block of it).
+ */
+export function checkFiniteWeights(name: string, data: Float32Array, shape: readonly number[], offset = 0): void {
   for (let i = 0; i < data.length; i++) {
     // x - x is 0 for finite x and NaN for NaN and +-Infinity: one comparison per value.
-    if (data[i] - data[i] !== 0) throw new NonFiniteWeightError(name, i, data[i], tensor.shape);
+    if (data[i] - data[i] !== 0) throw new NonFiniteWeightError(name, offset + i, data[i], [...shape]);
   }
 }

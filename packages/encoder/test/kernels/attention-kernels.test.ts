@@ -9,11 +9,15 @@ import { asStored } from '@opticspace/gpu/testing';
 describe('attention with the decomposed rel-pos bias', () => {
   const gpu = useGpu('encoder attention');
 
+  // The kernel stages 32 keys at a time and runs 64 queries per workgroup.
   const cases = [
-    { batch: 1, gridH: 1, gridW: 1, heads: 1, headDim: 1 },
+    { batch: 1, gridH: 1, gridW: 1, heads: 1, headDim: 1 }, // one token
     { batch: 3, gridH: 5, gridW: 5, heads: 2, headDim: 16 }, // window-like batch
-    { batch: 1, gridH: 9, gridW: 11, heads: 3, headDim: 8 }, // 99 tokens: not a multiple of 64 or 16
+    { batch: 1, gridH: 9, gridW: 11, heads: 3, headDim: 8 }, // 99 tokens: not a multiple of 64 or 32
     { batch: 2, gridH: 3, gridW: 4, heads: 1, headDim: 64 }, // full-size head dim
+    { batch: 1, gridH: 37, gridW: 1, heads: 5, headDim: 6 }, // head dim not a multiple of 4 (element loads)
+    { batch: 2, gridH: 14, gridW: 14, heads: 12, headDim: 64 }, // SAM windows: 196 tokens, 12 x 64
+    { batch: 1, gridH: 5, gridW: 13, heads: 16, headDim: 64 }, // CLIP Tiny: 65 tokens, 16 x 64
   ];
   for (const dtype of ['f32', 'f16'] as const) {
     for (const c of cases) {
@@ -47,11 +51,11 @@ describe('attention with the decomposed rel-pos bias', () => {
   }
 
   it('the bias changes the result (large bias selects the key it favours)', () => {
-    // One query, two keys; a +50 bias on key 1 makes the output equal v1.
+    // Two queries, two keys; a +50 bias on key 1 (relW[kx = 1, q] for both queries) makes query 0's output v1.
     const qkv = new Float32Array([0, 0, 0, /* token 1 */ 0, 0, 0]);
     qkv[2] = 3; // v0
     qkv[5] = -4; // v1
-    const out = attentionReference(qkv, 1, 2, 1, 1, { gridH: 1, gridW: 2, relH: new Float32Array([0, 0]), relW: new Float32Array([0, 50, 0, 50]) });
+    const out = attentionReference(qkv, 1, 2, 1, 1, { gridH: 1, gridW: 2, relH: new Float32Array([0, 0]), relW: new Float32Array([0, 0, 50, 50]) });
     expect(out[0]).toBeCloseTo(-4, 5);
   });
 

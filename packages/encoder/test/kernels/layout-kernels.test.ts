@@ -56,6 +56,12 @@ describe('encoder layout kernels', () => {
       const { grid } = await runOnArrays(gpu(), 'f32', { windows }, { grid: x.length }, (t) => windowUnpartitionProgram(gpu(), t.windows, t.grid, g));
       expect(Array.from(grid)).toEqual(Array.from(x));
       expect(Array.from(windowUnpartitionReference(expected, g.height, g.width, g.channels, g.window))).toEqual(Array.from(x));
+      // With a residual (SAM's skip connection, fused into the inverse).
+      const residual = new SeededRandom(g.width).uniformArray(x.length);
+      const summed = await runOnArrays(gpu(), 'f32', { windows, residual }, { grid: x.length }, (t) => windowUnpartitionProgram(gpu(), t.windows, t.grid, g, t.residual));
+      const expectedSum = windowUnpartitionReference(expected, g.height, g.width, g.channels, g.window, residual);
+      expect(Array.from(summed.grid)).toEqual(Array.from(expectedSum));
+      expect(expectedSum[0]).toBeCloseTo(x[0] + residual[0], 6);
     });
   }
 

@@ -4,6 +4,7 @@ import { DeepEncoderGpu, EncoderWeights, encodeReference, encoderGeometry } from
 import { SeededRandom } from '@opticspace/gpu';
 import { useGpu } from '@opticspace/gpu/testing';
 import { FIXTURE_NAMES, loadFixture, relativeError } from '../fixture';
+import { countLiveBuffers } from '../live-buffers';
 
 // The WebGPU forward pass against the PyTorch fixtures and the plain-TS reference.
 // f32: within 1e-3 of the largest value (the brief's bound). f16 storage (activations and
@@ -42,20 +43,9 @@ describe('DeepEncoderGpu', () => {
     }
   });
 
-  /** Counts pool buffers handed out and not returned (the pool's own stats include its cache). */
-  function countLiveBuffers(): { live: () => number; restore: () => void } {
-    const pool = gpu().buffers;
-    const acquire = pool.acquire.bind(pool);
-    const release = pool.release.bind(pool);
-    let live = 0;
-    pool.acquire = (...args: Parameters<typeof pool.acquire>) => (live++, acquire(...args));
-    pool.release = (buffer: GPUBuffer) => (live--, release(buffer));
-    return { live: () => live, restore: () => ((pool.acquire = acquire), (pool.release = release)) };
-  }
-
   it('returns every activation buffer to the pool after a pass, and every weight on dispose', async () => {
     const fixture = await loadFixture('grow-192');
-    const counter = countLiveBuffers();
+    const counter = countLiveBuffers(gpu());
     try {
       const encoder = DeepEncoderGpu.create(gpu(), fixture.weights, 'f32');
       const weightBuffers = counter.live();
@@ -73,7 +63,7 @@ describe('DeepEncoderGpu', () => {
 
   it('withImageSize shares the size-independent weights and matches the reference at the new size', async () => {
     const fixture = await loadFixture('grow-192');
-    const counter = countLiveBuffers();
+    const counter = countLiveBuffers(gpu());
     const base = DeepEncoderGpu.create(gpu(), fixture.weights, 'f32');
     const baseBuffers = counter.live();
     const larger = base.withImageSize(256);

@@ -1,4 +1,5 @@
 import source from '@shaders/nn/gelu.wgsl?raw';
+import geluMath from '@shaders/nn/gelu-math.wgsl?raw';
 import type { GpuContext } from '../device';
 import { ShapeError } from '../errors';
 import type { ComputeProgram } from '../program';
@@ -17,7 +18,7 @@ export function geluProgram(ctx: GpuContext, x: Tensor, out: Tensor, variant: Ge
   const { workgroups, constants } = flatDispatch(ctx, x.size);
   return {
     name: `${variant}_${x.dtype}`,
-    source: shaderSource(source, { dtype: x.dtype, entry: 'flat' }),
+    source: shaderSource(source, { dtype: x.dtype, entry: 'flat', includes: [geluMath] }),
     bindings: [x, out],
     uniforms: [{ u32: x.size }],
     workgroups,
@@ -73,16 +74,18 @@ export function erf(x: number): number {
   return Math.sign(x) * (1 - erfc);
 }
 
+/** GELU of one value, exact erf form (the references' element function). */
+export const geluValue = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
+
+/** QuickGELU of one value. */
+export const quickGeluValue = (x: number): number => x / (1 + Math.exp(-1.702 * x));
+
 /** Plain-TypeScript reference for gelu (exact erf form). */
 export function geluReference(x: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = 0.5 * x[i] * (1 + erf(x[i] / Math.SQRT2));
-  return out;
+  return Float32Array.from(x, geluValue);
 }
 
 /** Plain-TypeScript reference for quickGelu. */
 export function quickGeluReference(x: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] / (1 + Math.exp(-1.702 * x[i]));
-  return out;
+  return Float32Array.from(x, quickGeluValue);
 }

@@ -8,22 +8,25 @@ export interface GpuViewEncoder extends ViewEncoder {
 }
 
 /**
- * A ViewEncoder on the encoder package's WebGPU DeepEncoder. The weights are uploaded once;
- * each further view size (Gundam: 640 crops beside the 1024 global view) gets an encoder
- * from `withImageSize`, which shares every size-independent tensor on the GPU.
+ * A ViewEncoder on the encoder package's WebGPU DeepEncoder, from host weights (uploaded on
+ * first use) or an encoder already on the GPU (e.g. openDeepEncoder's, streamed from a
+ * checkpoint; the view encoder then owns and disposes it). Each further view size (Gundam: 640
+ * crops beside the 1024 global view) gets an encoder from `withImageSize`, which shares every
+ * size-independent tensor on the GPU.
  */
-export function gpuViewEncoder(ctx: GpuContext, weights: EncoderWeights, dtype: StorageType = 'f32'): GpuViewEncoder {
+export function gpuViewEncoder(ctx: GpuContext, weights: EncoderWeights | DeepEncoderGpu, dtype: StorageType = 'f32'): GpuViewEncoder {
   const encoders = new Map<number, DeepEncoderGpu>();
-  let first: DeepEncoderGpu | null = null;
-  const dims = weights.config.projectorDim;
+  let first: DeepEncoderGpu | null = weights instanceof DeepEncoderGpu ? weights : null;
+  const host = weights instanceof DeepEncoderGpu ? weights.weights.host : weights;
+  const dims = host.config.projectorDim;
   return {
     dims,
-    newline: weights.get('model.image_newline'),
-    separator: weights.get('model.view_seperator'),
+    newline: host.get('model.image_newline'),
+    separator: host.get('model.view_seperator'),
     async encodeView(pixels: Float32Array, size: number): Promise<Float32Array> {
       let encoder = encoders.get(size);
       if (!encoder) {
-        first ??= DeepEncoderGpu.create(ctx, weights, dtype);
+        first ??= DeepEncoderGpu.create(ctx, host, dtype);
         encoder = size === first.config.imageSize ? first : first.withImageSize(size);
         encoders.set(size, encoder);
       }
