@@ -169,16 +169,13 @@ fn merge_queue(count: u32, lane: u32) {
   workgroupBarrier();
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(
-  @builtin(workgroup_id) group_id: vec3u,
-  @builtin(num_workgroups) groups: vec3u,
-  @builtin(local_invocation_index) lane: u32,
-) {
-  let group = group_id.x + group_id.y * groups.x;
-  if (group >= params.rows * params.chunks) {
-    return;
-  }
+// One workgroup per (row, chunk): the row entry point (shaders/common/row-main.wgsl) is prepended
+// by the host and hands over the flat group index.
+fn row_count() -> u32 {
+  return params.rows * params.chunks;
+}
+
+fn run_row(group: u32, lane: u32) {
   let row = group / params.chunks;
   let start = (group % params.chunks) * params.chunk_size;
   let end = min(start + params.chunk_size, params.length);

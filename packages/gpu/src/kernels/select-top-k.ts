@@ -206,7 +206,7 @@ function passesPrograms(ctx: GpuContext, scores: Tensor, rows: number, n: number
     owned.push(keys, indices);
     programs.push({
       name: `topk_pass_${best}`,
-      source: shaderSource(passesSource, { includes: [orderKeySource] }),
+      source: shaderSource(passesSource, { includes: [orderKeySource], entry: 'row' }),
       constants: { FROM_SCORES: p === 0 ? 1 : 0, BEST: best, QUEUE: queue, SLOTS: best + queue },
       bindings: [inputKeys, inputIndices, keys, indices, status],
       uniforms: [
