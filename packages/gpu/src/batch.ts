@@ -1,5 +1,5 @@
 import type { GpuContext } from './device';
-import { packUniforms } from './dispatch';
+import { writeUniforms } from './dispatch';
 import type { ComputeProgram } from './program';
 import { Tensor } from './tensor';
 
@@ -76,7 +76,7 @@ export class CommandBatch {
     const uniforms = uniformBytes > 0 ? ctx.uniformBuffer(uniformBytes) : null;
     try {
       return await ctx.checked(async () => {
-        if (uniforms) writeUniforms(ctx, uniforms, steps, uniformBytes);
+        if (uniforms) uploadUniforms(ctx, uniforms, steps, uniformBytes);
         const timer = ctx.profilingEnabled ? new PassTimer(ctx, steps) : null;
         ctx.device.queue.submit([encode(ctx, steps, uniforms, timer)]);
         if (!timer) return [];
@@ -96,14 +96,14 @@ function packedUniformBytes(fields: number): number {
   return Math.max(16, Math.ceil((fields * 4) / 16) * 16);
 }
 
-function writeUniforms(ctx: GpuContext, buffer: GPUBuffer, steps: Step[], byteLength: number): void {
-  const data = new Uint8Array(byteLength);
+/** Every launch's parameters packed at its offset of one arena, uploaded with one write. */
+function uploadUniforms(ctx: GpuContext, buffer: GPUBuffer, steps: Step[], byteLength: number): void {
+  const arena = new ArrayBuffer(byteLength);
+  const view = new DataView(arena);
   for (const step of steps) {
-    if (step.kind === 'dispatch' && step.program.uniforms) {
-      data.set(new Uint8Array(packUniforms(step.program.uniforms)), step.uniformOffset);
-    }
+    if (step.kind === 'dispatch' && step.program.uniforms) writeUniforms(view, step.uniformOffset, step.program.uniforms);
   }
-  ctx.device.queue.writeBuffer(buffer, 0, data);
+  ctx.device.queue.writeBuffer(buffer, 0, arena);
 }
 
 function encode(ctx: GpuContext, steps: Step[], uniforms: GPUBuffer | null, timer: PassTimer | null): GPUCommandBuffer {

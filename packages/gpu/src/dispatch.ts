@@ -20,11 +20,15 @@ export type UniformField = { u32: number } | { i32: number } | { f32: number };
 
 export function packUniforms(fields: UniformField[]): ArrayBuffer {
   const bytes = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
-  const view = new DataView(bytes);
-  fields.forEach((field, i) => {
-    if ('u32' in field) view.setUint32(i * 4, field.u32, true);
-    else if ('i32' in field) view.setInt32(i * 4, field.i32, true);
-    else view.setFloat32(i * 4, field.f32, true);
-  });
+  writeUniforms(new DataView(bytes), 0, fields);
   return bytes;
+}
+
+/** Writes the fields as consecutive 4-byte values at `offset` of `view` (a batch's uniform arena). */
+export function writeUniforms(view: DataView, offset: number, fields: UniformField[]): void {
+  fields.forEach((field, i) => {
+    if ('u32' in field) view.setUint32(offset + i * 4, field.u32, true);
+    else if ('i32' in field) view.setInt32(offset + i * 4, field.i32, true);
+    else view.setFloat32(offset + i * 4, field.f32, true);
+  });
 }
