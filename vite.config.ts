@@ -19,7 +19,13 @@ export default defineConfig({
   worker: { format: 'es' },
   // Node-only native modules that some packages import lazily: never pre-bundle them for the browser.
   optimizeDeps: { exclude: ['@napi-rs/canvas', 'webgpu'] },
-  server: { port: 5173, host: '127.0.0.1', fs: { allow: [resolve(repoRoot)] } },
+  server: {
+    port: 5173,
+    host: '127.0.0.1',
+    fs: { allow: [resolve(repoRoot)] },
+    // Transform the page's and the search worker's modules at start, not on the first visit.
+    warmup: { clientFiles: ['./src/boot.ts', './src/main.ts', './src/engine-worker.ts'] },
+  },
   preview: { port: 4173, host: '127.0.0.1' },
   build: {
     outDir: resolve(repoRoot, 'dist/demo'),
