@@ -1,32 +1,23 @@
 /**
  * Writes the demo's CVE corpus, demo/public/cve-corpus.json, from @opticspace/eval's CVE/CWE
- * dataset (CWE Observed_Examples in npm `cwe-sdk`; see packages/eval/src/dataset/cve-cwe.ts).
+ * dataset (CWE Observed_Examples in npm `cwe-sdk`; see packages/eval/src/dataset/cve-cwe.ts),
+ * and its embedding, demo/public/cve-corpus.embedding.bin: the lexical embedder fitted on the
+ * documents and their vectors (demo/src/corpus-embedding.ts), so the page only builds the index.
  *
- *   node scripts/run-ts.mjs scripts/build-demo-corpus.ts      # write it now
+ *   node scripts/run-ts.mjs scripts/build-demo-corpus.ts      # write them now
  *
- * The root vite.config.ts adds `demoCorpusPlugin()`, which runs this script (in a child
- * process, through tsx) whenever the file is missing or older than its inputs, so `npm start`,
- * `vite build` and the e2e dev server always serve a current corpus.
+ * The root vite.config.ts adds `demoCorpusPlugin()` (scripts/demo-corpus-plugin.ts), which runs
+ * this script whenever the files are missing or older than their inputs.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { buildCveCweDataset, loadCweSdkData, SEED_QUERIES } from '@opticspace/eval';
+import { documentText } from '../demo/src/corpus';
+import { encodeCorpusEmbedding } from '../demo/src/corpus-embedding';
+import { DEMO_CORPUS_PATH, DEMO_EMBEDDING_PATH, ROOT } from './demo-corpus-plugin';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEMO_CORPUS_PATH = resolve(ROOT, 'demo/public/cve-corpus.json');
-/** Files whose change makes the corpus stale. */
-const INPUTS = [fileURLToPath(import.meta.url), resolve(ROOT, 'packages/eval/src/dataset/cve-cwe.ts'), resolve(ROOT, 'packages/eval/package.json')];
-
-function isStale(): boolean {
-  if (!existsSync(DEMO_CORPUS_PATH)) return true;
-  const written = statSync(DEMO_CORPUS_PATH).mtimeMs;
-  return INPUTS.some((input) => existsSync(input) && statSync(input).mtimeMs > written);
-}
-
-/** Builds the corpus (Node only) and writes it; returns the number of documents. */
-export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH): Promise<number> {
-  const { buildCveCweDataset, loadCweSdkData, SEED_QUERIES } = await import('@opticspace/eval');
+export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH, embeddingPath = DEMO_EMBEDDING_PATH): Promise<{ documents: number; embeddingBytes: number }> {
   const data = await loadCweSdkData();
   const { dataset, report } = buildCveCweDataset(data.dictionary, data.hierarchy);
   const cweName = (label: string): string | undefined => data.dictionary[label.replace(/^CWE-/, '')]?.attr?.['@_Name'];
@@ -56,34 +47,17 @@ export async function buildDemoCorpus(outputPath = DEMO_CORPUS_PATH): Promise<nu
     examples,
     labelNames,
   };
+  const embedding = encodeCorpusEmbedding(documents.map(documentText));
   mkdirSync(dirname(outputPath), { recursive: true });
+  writeFileSync(embeddingPath, embedding);
   writeFileSync(outputPath, JSON.stringify(corpus));
-  return documents.length;
-}
-
-/**
- * Vite plugin: (re)builds the corpus when stale, as soon as the config is resolved: before the
- * dev server lists the public directory and before a build copies it.
- */
-export function demoCorpusPlugin(): { name: string; configResolved(): void } {
-  return {
-    name: 'opticspace:demo-corpus',
-    configResolved() {
-      if (!isStale()) return;
-      const started = Date.now();
-      const result = spawnSync(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), fileURLToPath(import.meta.url)], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
-      if (result.status !== 0) {
-        throw new Error(`building ${relative(ROOT, DEMO_CORPUS_PATH)} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
-      }
-      console.info(`[opticspace] ${result.stdout.trim()} (${Date.now() - started} ms)`);
-    },
-  };
+  return { documents: documents.length, embeddingBytes: embedding.byteLength };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const count = await buildDemoCorpus();
-  console.log(`wrote ${relative(ROOT, DEMO_CORPUS_PATH)}: ${count} documents`);
+  const { documents, embeddingBytes } = await buildDemoCorpus();
+  console.log(
+    `wrote ${relative(ROOT, DEMO_CORPUS_PATH)}: ${documents} documents; ` +
+      `${relative(ROOT, DEMO_EMBEDDING_PATH)}: ${(embeddingBytes / 1024).toFixed(0)} KiB (embedder and vectors, f16)`,
+  );
 }

@@ -3,7 +3,19 @@
  * (public/cve-corpus.json, written at build time by scripts/build-demo-corpus.ts from
  * @opticspace/eval's CVE dataset), or a corpus the user drops in (JSONL or text files).
  */
-import { InvalidInputError } from '@opticspace/gpu';
+
+/**
+ * A corpus file the demo cannot use, with a message that names the file (and line). The demo's
+ * own error, not @opticspace/gpu's InvalidInputError: the page does not load the libraries' code
+ * (the search worker does), and importing the GPU package for an error class would.
+ */
+export class CorpusError extends Error {
+  readonly code = 'INVALID_CORPUS';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorpusError';
+  }
+}
 
 export interface DemoDocument {
   id: string;
@@ -33,6 +45,8 @@ export interface DemoCorpus {
   examples?: JudgedQuery[];
   /** Label -> human name ("CWE-89" -> "Improper Neutralization of ... ('SQL Injection')"), for the labels the documents use. */
   labelNames?: Record<string, string>;
+  /** The embedder and document vectors fitted at build time (corpus-embedding.ts), when the corpus ships them. */
+  embedding?: Uint8Array;
 }
 
 /** Limits that keep a dropped corpus inside what one tab can index. */
@@ -41,7 +55,11 @@ export const MAX_CORPUS_BYTES = 64 * 1024 * 1024;
 const TEXT_FIELDS = ['title', 'text', 'body', 'content', 'abstract', 'description', 'summary'];
 const ID_FIELDS = ['id', '_id', 'docid', 'doc_id'];
 
-export const CVE_CORPUS_URL = `${import.meta.env.BASE_URL}cve-corpus.json`;
+// import.meta.env is Vite's: absent when Node (scripts/build-demo-corpus.ts) imports this module.
+const BASE_URL = import.meta.env?.BASE_URL ?? '/';
+export const CVE_CORPUS_URL = `${BASE_URL}cve-corpus.json`;
+/** The corpus's embedder and document vectors, fitted at build time (corpus-embedding.ts). */
+export const CVE_EMBEDDING_URL = `${BASE_URL}cve-corpus.embedding.bin`;
 
 /** Reads and validates a corpus file in the DemoCorpus JSON layout. */
 export function parseCorpusJson(text: string, source: string): DemoCorpus {
@@ -49,18 +67,18 @@ export function parseCorpusJson(text: string, source: string): DemoCorpus {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InvalidInputError(`${source}: not valid JSON (${(error as Error).message})`);
+    throw new CorpusError(`${source}: not valid JSON (${(error as Error).message})`);
   }
   const corpus = value as Partial<DemoCorpus>;
   if (typeof corpus !== 'object' || corpus === null || !Array.isArray(corpus.documents)) {
-    throw new InvalidInputError(`${source}: expected an object with a 'documents' array`);
+    throw new CorpusError(`${source}: expected an object with a 'documents' array`);
   }
   corpus.documents.forEach((document, index) => {
     if (typeof document?.id !== 'string' || typeof document.text !== 'string') {
-      throw new InvalidInputError(`${source}: document ${index} needs string 'id' and 'text' fields`);
+      throw new CorpusError(`${source}: document ${index} needs string 'id' and 'text' fields`);
     }
   });
-  if (corpus.documents.length === 0) throw new InvalidInputError(`${source}: the corpus has no documents`);
+  if (corpus.documents.length === 0) throw new CorpusError(`${source}: the corpus has no documents`);
   const examples = Array.isArray(corpus.examples)
     ? corpus.examples.filter((example) => typeof example?.text === 'string' && typeof example.relevant === 'object' && example.relevant !== null)
     : undefined;
@@ -68,14 +86,23 @@ export function parseCorpusJson(text: string, source: string): DemoCorpus {
   return { name: corpus.name ?? source, source: corpus.source ?? source, documents: corpus.documents, examples, labelNames };
 }
 
-export async function fetchCveCorpus(url = CVE_CORPUS_URL): Promise<DemoCorpus> {
+async function fetchAsset(url: string): Promise<Response> {
   const response = await fetch(url);
   if (!response.ok) {
-    throw new InvalidInputError(
-      `the CVE corpus (${url}) is missing (HTTP ${response.status}); build it with 'node scripts/run-ts.mjs scripts/build-demo-corpus.ts'`,
+    throw new CorpusError(
+      `the CVE corpus's ${url} is missing (HTTP ${response.status}); build it with 'node scripts/run-ts.mjs scripts/build-demo-corpus.ts'`,
     );
   }
-  return parseCorpusJson(await response.text(), url);
+  return response;
+}
+
+/** The CVE corpus and its embedding, fetched side by side. */
+export async function fetchCveCorpus(): Promise<DemoCorpus> {
+  const [corpus, embedding] = await Promise.all([
+    fetchAsset(CVE_CORPUS_URL).then(async (response) => parseCorpusJson(await response.text(), CVE_CORPUS_URL)),
+    fetchAsset(CVE_EMBEDDING_URL).then(async (response) => new Uint8Array(await response.arrayBuffer())),
+  ]);
+  return { ...corpus, embedding };
 }
 
 function stringField(record: Record<string, unknown>, names: readonly string[]): string | undefined {
@@ -100,15 +127,15 @@ export function parseJsonl(text: string, fileName: string): DemoDocument[] {
     try {
       record = JSON.parse(line);
     } catch (error) {
-      throw new InvalidInputError(`${fileName}:${index + 1}: not valid JSON (${(error as Error).message})`);
+      throw new CorpusError(`${fileName}:${index + 1}: not valid JSON (${(error as Error).message})`);
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      throw new InvalidInputError(`${fileName}:${index + 1}: expected a JSON object, got ${Array.isArray(record) ? 'an array' : typeof record}`);
+      throw new CorpusError(`${fileName}:${index + 1}: expected a JSON object, got ${Array.isArray(record) ? 'an array' : typeof record}`);
     }
     const fields = record as Record<string, unknown>;
     const parts = TEXT_FIELDS.map((name) => fields[name]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
     if (parts.length === 0) {
-      throw new InvalidInputError(`${fileName}:${index + 1}: no text field; expected one of ${TEXT_FIELDS.join(', ')}`);
+      throw new CorpusError(`${fileName}:${index + 1}: no text field; expected one of ${TEXT_FIELDS.join(', ')}`);
     }
     const title = stringField(fields, ['title', 'name']) ?? '';
     const body = parts.filter((part) => part !== title).join('\n');
@@ -129,14 +156,14 @@ function titleOf(fileName: string, text: string): string {
 
 /** Files the user picked or dropped: .jsonl/.ndjson/.json lines, or one document per .txt/.md file. */
 export async function corpusFromFiles(files: readonly File[]): Promise<DemoCorpus> {
-  if (files.length === 0) throw new InvalidInputError('no files were given');
+  if (files.length === 0) throw new CorpusError('no files were given');
   const usable = files.filter((file) => /\.(jsonl|ndjson|json|txt|md|markdown)$/i.test(file.name));
   if (usable.length === 0) {
-    throw new InvalidInputError(`none of the ${files.length} files is .jsonl, .json, .txt or .md (first: ${files[0].name})`);
+    throw new CorpusError(`none of the ${files.length} files is .jsonl, .json, .txt or .md (first: ${files[0].name})`);
   }
   const totalBytes = usable.reduce((sum, file) => sum + file.size, 0);
   if (totalBytes > MAX_CORPUS_BYTES) {
-    throw new InvalidInputError(`the files hold ${(totalBytes / 1e6).toFixed(1)} MB; at most ${MAX_CORPUS_BYTES / 1e6} MB fit in the demo`);
+    throw new CorpusError(`the files hold ${(totalBytes / 1e6).toFixed(1)} MB; at most ${MAX_CORPUS_BYTES / 1e6} MB fit in the demo`);
   }
   const documents: DemoDocument[] = [];
   for (const file of usable) {
@@ -148,10 +175,10 @@ export async function corpusFromFiles(files: readonly File[]): Promise<DemoCorpu
       documents.push({ id: path, title: titleOf(file.name, text), text });
     }
     if (documents.length > MAX_DOCUMENTS) {
-      throw new InvalidInputError(`more than ${MAX_DOCUMENTS} documents; the demo indexes at most ${MAX_DOCUMENTS}`);
+      throw new CorpusError(`more than ${MAX_DOCUMENTS} documents; the demo indexes at most ${MAX_DOCUMENTS}`);
     }
   }
-  if (documents.length < 2) throw new InvalidInputError(`an index needs at least 2 documents, the files gave ${documents.length}`);
+  if (documents.length < 2) throw new CorpusError(`an index needs at least 2 documents, the files gave ${documents.length}`);
   const name = usable.length === 1 ? usable[0].name : `${usable.length} files`;
   const skipped = files.length - usable.length;
   const note = skipped > 0 ? `; ${skipped} file${skipped === 1 ? '' : 's'} skipped (not .jsonl, .json, .txt or .md)` : '';

@@ -3,10 +3,9 @@
  * embedder and the EnergyIndex so that building never freezes the page.
  */
 import type { BuildReport, SearchMethod } from '@opticspace/index';
+import type { MethodCatalogue } from './methods';
 
 export interface BuildSettings {
-  /** Embedding dimension of the lexical (LSA) embedder. */
-  dims: number;
   eta: number;
   steps: number;
   topk: number;
@@ -29,6 +28,12 @@ export interface GpuProbe {
   shaderF16: boolean;
 }
 
+/** What the engine has: the GPU it found and the index's search methods. */
+export interface EngineInfo {
+  gpu: GpuProbe;
+  methods: MethodCatalogue;
+}
+
 export interface EngineSummary {
   report: BuildReport;
   backend: { kind: 'cpu' | 'webgpu'; adapter: string };
@@ -36,12 +41,16 @@ export interface EngineSummary {
   documents: number;
   dims: number;
   vocabulary: number;
+  /** Where the embedder came from: shipped with the corpus (fitted at build time), fitted in this tab, or the saved index's. */
+  embedder: 'shipped' | 'fitted' | 'saved';
+  /** Why a shipped embedding was not used (it belongs to another corpus), if so. */
+  embedderNote?: string;
   /** Per-document lambda (taumode index), for the result lists. */
   lambda: Float32Array;
   /** Size of the saved form of the index and of the embedder, in bytes. */
   indexBytes: number;
   embedderBytes: number;
-  /** Wall time of fit + embed (ms) and of EnergyIndex.build or load (ms). */
+  /** Wall time of fit + embed, or of decoding the shipped embedding (ms), and of EnergyIndex.build or load (ms). */
   embedMs: number;
   indexMs: number;
   loadedFromStorage: boolean;
@@ -61,14 +70,16 @@ export interface SearchResponse {
   queryLambda: number;
   /** Words of the query that no document uses (stop words left out): they add nothing to the query. */
   unknownWords: string[];
+  /** Words of the hits' texts to mark, lower case: those whose term (the tokenizer's stem) is one of the query's. */
+  marks: string[];
 }
 
 export type EngineRequest =
-  | { id: number; type: 'probe' }
-  | { id: number; type: 'build'; texts: string[]; settings: BuildSettings }
+  | { id: number; type: 'info' }
+  | { id: number; type: 'build'; texts: string[]; settings: BuildSettings; embedding?: Uint8Array }
   | { id: number; type: 'search'; query: string; methods: SearchMethod[]; settings: SearchSettings }
   | { id: number; type: 'export' }
-  | { id: number; type: 'load'; index: Uint8Array; embedder: Uint8Array; backend: BuildSettings['backend']; documents: number };
+  | { id: number; type: 'load'; index: Uint8Array; embedder: Uint8Array; backend: BuildSettings['backend']; texts: string[] };
 
 export type EngineReply =
   | { id: number; type: 'progress'; stage: string; fraction: number | null; ms?: number; done?: boolean }

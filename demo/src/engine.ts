@@ -1,6 +1,7 @@
 /** The page's handle on the search worker: one promise per request, progress through a callback. */
 import type { SearchMethod } from '@opticspace/index';
-import type { BuildSettings, EngineReply, EngineRequest, EngineSummary, GpuProbe, SearchResponse, SearchSettings } from './engine-protocol';
+import { engineWorker, engineWorkerFailure } from './boot';
+import type { BuildSettings, EngineInfo, EngineReply, EngineRequest, EngineSummary, SearchResponse, SearchSettings } from './engine-protocol';
 
 export type ProgressListener = (stage: string, fraction: number | null, ms: number | undefined, done: boolean) => void;
 
@@ -15,12 +16,11 @@ export class EngineError extends Error {
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class SearchEngineClient {
-  private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onProgress?: ProgressListener }>();
 
-  constructor() {
-    this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'opticspace-engine' });
+  /** The worker answers requests only, so none of its messages can arrive before this client listens. */
+  constructor(private readonly worker: Worker = engineWorker) {
     this.worker.onmessage = (event: MessageEvent<EngineReply>) => {
       const reply = event.data;
       const entry = this.pending.get(reply.id);
@@ -43,17 +43,23 @@ export class SearchEngineClient {
   private call<T>(request: Request, transfer: Transferable[] = [], onProgress?: ProgressListener): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (this.worker === engineWorker && engineWorkerFailure) {
+        reject(new EngineError('WorkerError', engineWorkerFailure));
+        return;
+      }
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress });
       this.worker.postMessage({ ...request, id }, transfer);
     });
   }
 
-  probe(): Promise<GpuProbe> {
-    return this.call({ type: 'probe' });
+  /** The GPU the worker found and the index's search methods. */
+  info(): Promise<EngineInfo> {
+    return this.call({ type: 'info' });
   }
 
-  build(texts: string[], settings: BuildSettings, onProgress: ProgressListener): Promise<EngineSummary> {
-    return this.call({ type: 'build', texts, settings }, [], onProgress);
+  /** Builds the index over `texts`; `embedding` is the corpus's shipped embedding (corpus-embedding.ts), if it has one. */
+  build(texts: string[], settings: BuildSettings, onProgress: ProgressListener, embedding?: Uint8Array): Promise<EngineSummary> {
+    return this.call({ type: 'build', texts, settings, embedding }, [], onProgress);
   }
 
   search(query: string, methods: SearchMethod[], settings: SearchSettings): Promise<SearchResponse> {
@@ -65,7 +71,8 @@ export class SearchEngineClient {
     return this.call({ type: 'export' });
   }
 
-  load(index: Uint8Array, embedder: Uint8Array, backend: BuildSettings['backend'], documents: number): Promise<EngineSummary> {
-    return this.call({ type: 'load', index, embedder, backend, documents });
+  /** Loads a saved index and embedder over the saved corpus's `texts`. */
+  load(index: Uint8Array, embedder: Uint8Array, backend: BuildSettings['backend'], texts: string[]): Promise<EngineSummary> {
+    return this.call({ type: 'load', index, embedder, backend, texts });
   }
 }

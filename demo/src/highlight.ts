@@ -1,9 +1,9 @@
 /**
- * Snippets with the query's terms marked. Terms match the way the lexical embedder sees
- * them (@opticspace/eval's tokenizer: lower case, stop words dropped, Porter stems), so
- * "injections" in a document lights up for the query "SQL injection".
+ * Snippets with the query's terms marked. Which words to mark the search worker says (it has
+ * the tokenizer: lower case, stop words dropped, Porter stems, as the embedder and BM25 see
+ * them), so "injections" in a document lights up for the query "SQL injection"; the page only
+ * finds those words.
  */
-import { tokenize } from '@opticspace/eval';
 
 export interface Snippet {
   /** HTML: escaped text with <mark> around matched words. */
@@ -28,19 +28,17 @@ interface WordSpan {
   matched: boolean;
 }
 
-function wordSpans(text: string, queryTerms: ReadonlySet<string>): WordSpan[] {
+function wordSpans(text: string, marks: ReadonlySet<string>): WordSpan[] {
   const spans: WordSpan[] = [];
   for (const match of text.matchAll(WORD)) {
-    const term = tokenize(match[0])[0];
-    spans.push({ start: match.index!, end: match.index! + match[0].length, matched: term !== undefined && queryTerms.has(term) });
+    spans.push({ start: match.index!, end: match.index! + match[0].length, matched: marks.has(match[0].toLowerCase()) });
   }
   return spans;
 }
 
-/** The window of `maxChars` around the densest run of matches, with matches marked. */
-export function highlightSnippet(text: string, query: string, maxChars = 420): Snippet {
-  const queryTerms = new Set(tokenize(query));
-  const spans = wordSpans(text, queryTerms);
+/** The window of `maxChars` around the densest run of marked words (`marks`: lower case), with them marked. */
+export function highlightSnippet(text: string, marks: ReadonlySet<string>, maxChars = 420): Snippet {
+  const spans = wordSpans(text, marks);
   const matches = spans.filter((span) => span.matched);
   // Slide a window over the matches and keep the start that covers the most of them.
   let windowStart = 0;

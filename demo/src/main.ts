@@ -1,17 +1,19 @@
 /**
- * The opticspace demo, top to bottom: find the GPU, load a saved index or the CVE corpus,
- * build the energy index in a worker with a progress bar per stage, and search as you type
- * with the chosen ranking (energy, lambda-aware, hybrid) beside cosine. The query, method and
- * k live in the address (?q=&method=&k=), so a search can be shared.
+ * The opticspace demo, top to bottom: find the GPU, load a saved index or the CVE corpus (with
+ * its embedding, fitted at build time), build the index in a worker with a progress bar per
+ * stage, and search as you type with the chosen ranking (the index's default fusion unless the
+ * address or the selector says otherwise; energy vs cosine one click away) beside cosine. The
+ * query, method and k live in the address (?q=&method=&k=), so a search can be shared.
  */
 import type { SearchMethod } from '@opticspace/index';
 import { corpusFromFiles, documentText, fetchCveCorpus, type DemoCorpus, type DemoDocument } from './corpus';
 import { SearchEngineClient } from './engine';
 import type { EngineSummary, GpuProbe, SearchResponse } from './engine-protocol';
 import { buildReportEntries } from './build-report';
-import { errorMessage, FieldError, markField, showMessage } from './field-errors';
+import { errorMessage, FieldError, showMessage } from './field-errors';
 import { Debounce, LatestOnly } from './latest-only';
-import { BASELINE_METHOD, comparedMethods, DEFAULT_METHOD, methodInfo } from './methods';
+import { MethodPicker } from './method-picker';
+import { BASELINE_METHOD, methodInfo } from './methods';
 import { formatBytes, formatMs, StageList } from './progress';
 import { buildSettings, searchSettings } from './settings';
 import { renderReport } from './report';
@@ -20,7 +22,6 @@ import { setupResultKeys } from './result-keys';
 import { forgetSavedIndex, hasSavedIndex, readSavedIndex, saveIndex } from './saved-index';
 import { isPhoneLayout, onLayoutChange, SearchView } from './search-view';
 import { openBlobStore, type BlobStore } from './storage';
-import { renderSweep } from './sweep';
 import { setupTabs } from './tabs';
 import { readSearchUrl, writeSearchUrl } from './url-state';
 
@@ -35,6 +36,9 @@ export interface DemoTestHooks {
   loads: number;
   /** Page-side wall time of the last build (corpus to searchable), ms. */
   lastBuildMs?: number;
+  /** Time from navigation (performance.now()) until the index first answered, and until the first search's results were on screen, ms. */
+  readyMs?: number;
+  firstResultsMs?: number;
   /** The last search whose results are on screen. */
   lastSearch?: {
     query: string;
@@ -86,7 +90,6 @@ const ui = {
   searchForm: $<HTMLFormElement>('#search-form'),
   query: $<HTMLInputElement>('#query'),
   method: $<HTMLSelectElement>('#method'),
-  methodHelp: $<HTMLParagraphElement>('#method-help'),
   k: $<HTMLInputElement>('#k'),
   searchError: $<HTMLParagraphElement>('#search-error'),
   examples: [...document.querySelectorAll<HTMLButtonElement>('button.example')],
@@ -95,12 +98,19 @@ const ui = {
   rebuildError: $<HTMLParagraphElement>('#rebuild-error'),
 };
 
-/** Below this best cosine the query has no match worth showing (a query of unknown words scores 0). */
+/**
+ * Below this best cosine the query has no match worth showing, whatever the ranking: a query of
+ * unknown words embeds to zero, and every word of the CVE corpus alone reaches a cosine above 0.1.
+ */
 const NO_MATCH_COSINE = 0.1;
 /** Pause in typing before a search starts. */
 const TYPING_DELAY_MS = 180;
 
 const engine = new SearchEngineClient();
+const picker = new MethodPicker(
+  { select: ui.method, compare: $<HTMLButtonElement>('#compare'), name: $<HTMLSpanElement>('#method-name'), help: $<HTMLParagraphElement>('#method-help') },
+  () => void requestSearch(),
+);
 const view = new SearchView();
 Object.defineProperty(hooks, 'view', { get: () => view.state, enumerable: true });
 const searches = new LatestOnly();
@@ -183,6 +193,7 @@ function showBuilding(): void {
 /** The index answers: say so, put the box in view and focus it (unless the user is elsewhere), re-run the query. */
 function becomeReady(): void {
   hooks.state = 'ready';
+  hooks.readyMs ??= performance.now();
   setReady(true);
   const where = summary!.backend.kind === 'webgpu' ? 'on WebGPU' : 'on the CPU (TypeScript)';
   const time = summary!.loadedFromStorage ? `loaded from ${store?.kind ?? 'storage'} in ${formatMs(summary!.indexMs)}` : `built in ${formatMs(hooks.lastBuildMs ?? 0)}`;
@@ -214,7 +225,9 @@ async function build(next: DemoCorpus, errors: HTMLElement = ui.corpusError): Pr
   const started = performance.now();
   try {
     describeCorpus(next);
-    ui.stages.reset(['fit', 'embed', 'projection', 'clustering', 'opticalCompression', 'bootstrapGraph', 'diffusion', 'splitting', 'energyGraph', 'upload', 'signatures']);
+    // A corpus with its embedding only builds the index; another one fits the embedder first.
+    const embedding = next.embedding ? ['embedding'] : ['fit', 'embed'];
+    ui.stages.reset([...embedding, 'projection', 'clustering', 'opticalCompression', 'bootstrapGraph', 'diffusion', 'splitting', 'energyGraph', 'upload', 'signatures']);
     ui.stages.markNextRunning();
     showBuilding();
     const texts = next.documents.map(documentText);
@@ -225,7 +238,7 @@ async function build(next: DemoCorpus, errors: HTMLElement = ui.corpusError): Pr
         ui.stages.markNextRunning();
         showBuilding();
       } else row.set(fraction, ms);
-    });
+    }, next.embedding);
     ui.stages.finish();
     corpus = next;
     hooks.lastBuildMs = performance.now() - started;
@@ -265,12 +278,13 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
     view.blocked(error.message);
     return;
   }
-  if (!corpus || !summary || busy) return; // the build's end runs the query
+  const methods = picker.methods;
+  const method = picker.chosen;
+  if (!corpus || !summary || busy || !methods || !method) return; // the build's end runs the query
   const current = corpus;
   const index = summary;
   const query = ui.query.value.trim();
-  const method = methodInfo(ui.method.value)!;
-  const baseline = methodInfo(BASELINE_METHOD)!;
+  const baseline = methodInfo(methods, BASELINE_METHOD)!;
   writeSearchUrl({ q: query, method: method.id, k: String(settings.k) });
   if (query === '') {
     showMessage(ui.searchError, null);
@@ -309,6 +323,8 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
     const judged = current.examples?.find((example) => example.text === query);
     view.showResults({
       query,
+      marks: response.marks,
+      methods,
       primary: { method, hits: primary.hits, ms: primary.searchMs + response.embedMs },
       baseline: { method: baseline, hits: cosine.hits, ms: cosine.searchMs + response.embedMs },
       documents: current.documents,
@@ -320,6 +336,7 @@ async function runSearch(isCurrent: () => boolean): Promise<void> {
     });
   }
   hooks.searches.shown += 1;
+  hooks.firstResultsMs ??= performance.now();
   const ids = (hits: Array<{ index: number }>) =>
     hits.map((h) => {
       const document = current.documents[h.index];
@@ -337,13 +354,14 @@ async function loadCorpusFiles(files: File[]): Promise<void> {
   }
 }
 
-async function loadCveCorpus(): Promise<void> {
+/** Loads the CVE corpus (from `fetching` when its download has started already) and builds its index. */
+async function loadCveCorpus(fetching: Promise<DemoCorpus> = fetchCveCorpus()): Promise<void> {
   try {
     ui.stages.reset(['corpus']);
     ui.stages.markNextRunning();
     showBuilding();
     const start = performance.now();
-    const cve = await fetchCveCorpus();
+    const cve = await fetching;
     ui.stages.stage('corpus').done(performance.now() - start);
     await build(cve);
   } catch (error) {
@@ -360,7 +378,7 @@ async function loadSaved(): Promise<boolean> {
   ui.stages.markNextRunning();
   showBuilding();
   const start = performance.now();
-  const loaded = await engine.load(saved.index, saved.embedder, buildSettings(ui.controls).backend, saved.corpus.documents.length);
+  const loaded = await engine.load(saved.index, saved.embedder, buildSettings(ui.controls).backend, saved.corpus.documents.map(documentText));
   ui.stages.stage('load').done(performance.now() - start);
   corpus = saved.corpus;
   describeCorpus(saved.corpus, `Loaded from ${store.kind} (saved ${new Date(saved.manifest.savedAt).toLocaleString()}).`);
@@ -390,31 +408,18 @@ for (const list of view.lists) {
     $<HTMLButtonElement>('#tab-optical').click();
   });
 }
-renderSweep($<HTMLDivElement>('#sweep-figures'), $<HTMLSelectElement>('#sweep-set'), $<HTMLSelectElement>('#sweep-metric'));
 setupResultKeys({ query: ui.query, lists: view.lists, shownList: () => view.shownList(), showList: (which) => view.showList(which) });
 
-// The method selector comes from the method list; the address may name the method, the query and k.
-ui.method.replaceChildren(...comparedMethods().map((method) => new Option(method.label, method.id)));
-ui.method.value = DEFAULT_METHOD;
+// The address may name the query, k and the method (applied when the worker has sent the methods).
 const fromUrl = readSearchUrl();
 ui.query.value = fromUrl.q;
 if (fromUrl.k !== undefined) ui.k.value = fromUrl.k;
-if (fromUrl.method !== undefined) {
-  if (comparedMethods().some((method) => method.id === fromUrl.method)) ui.method.value = fromUrl.method;
-  else markField(ui.method, `The address names the method “${fromUrl.method}”, which this demo does not have; ${methodInfo(DEFAULT_METHOD)!.label.toLowerCase()} is used instead.`);
-}
-const showMethodHelp = (): void => {
-  const method = methodInfo(ui.method.value)!;
-  $<HTMLSpanElement>('#method-name').textContent = method.label.toLowerCase();
-  ui.methodHelp.textContent = method.help;
-};
 // The explanations are open where there is room for them and closed on a phone.
 const fitExplainers = (): void => {
   for (const explainer of document.querySelectorAll<HTMLDetailsElement>('details.explainer')) explainer.open = !isPhoneLayout();
 };
 fitExplainers();
 onLayoutChange(fitExplainers);
-showMethodHelp();
 
 ui.searchForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -422,11 +427,6 @@ ui.searchForm.addEventListener('submit', (event) => {
 });
 ui.query.addEventListener('input', () => typing.schedule());
 ui.k.addEventListener('input', () => typing.schedule());
-ui.method.addEventListener('change', () => {
-  markField(ui.method, null);
-  showMethodHelp();
-  void requestSearch();
-});
 for (const button of ui.examples) {
   button.addEventListener('click', () => {
     ui.query.value = button.dataset.query!;
@@ -500,11 +500,7 @@ ui.forget.addEventListener('click', async () => {
   }
 });
 
-async function start(): Promise<void> {
-  showBuilding();
-  const gpu = await engine.probe();
-  hooks.gpu = gpu;
-  showGpu(gpu);
+async function openStore(): Promise<void> {
   try {
     // ?storage=indexeddb tries the IndexedDB path that browsers without OPFS take.
     store = await openBlobStore({ preferIndexedDb: new URLSearchParams(location.search).get('storage') === 'indexeddb' });
@@ -513,12 +509,28 @@ async function start(): Promise<void> {
   } catch (error) {
     ui.storageStatus.textContent = `This browser cannot store the index (${errorMessage(error)}); it is rebuilt on every visit.`;
   }
+}
+
+async function start(): Promise<void> {
+  showBuilding();
+  // The worker's answer (GPU, methods), the storage check and the corpus download run side by
+  // side; the corpus is used unless a saved index loads.
+  const corpusDownload = fetchCveCorpus();
+  corpusDownload.catch(() => undefined); // its failure is reported where it is awaited
+  const [{ gpu, methods }] = await Promise.all([engine.info(), openStore()]);
+  hooks.gpu = gpu;
+  showGpu(gpu);
+  picker.fill(methods, fromUrl.method);
+  // The sweep tab's heatmaps (a module of their own, off the first search's path), captioned with the methods' labels.
+  void import('./sweep').then((sweep) =>
+    sweep.renderSweep($<HTMLDivElement>('#sweep-figures'), $<HTMLSelectElement>('#sweep-set'), $<HTMLSelectElement>('#sweep-metric'), (id) => methodInfo(methods, id)?.label),
+  );
   try {
     if (await loadSaved()) return;
   } catch (error) {
     ui.storageStatus.textContent = `The saved index could not be loaded (${errorMessage(error)}); building a new one. “Forget saved index” removes it.`;
   }
-  await loadCveCorpus();
+  await loadCveCorpus(corpusDownload);
 }
 
 void start();

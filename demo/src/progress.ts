@@ -1,7 +1,7 @@
 /**
- * One progress bar per build stage: the demo's own stages (read the corpus, fit the embedder,
- * embed the documents) and then the index's (projection, clustering, ..., signatures) as
- * @opticspace/index reports them through onProgress.
+ * One progress bar per build stage: the demo's own stages (read the corpus; decode its shipped
+ * embedding, or fit the embedder and embed the documents) and then the index's (projection,
+ * clustering, ..., signatures) as @opticspace/index reports them through onProgress.
  */
 export interface StageRow {
   /** 0..1, or null for "running, amount unknown". */
@@ -11,6 +11,7 @@ export interface StageRow {
 
 const STAGE_LABELS: Record<string, string> = {
   corpus: 'Read corpus',
+  embedding: 'Load embedding',
   fit: 'Fit embedder (LSA)',
   embed: 'Embed documents',
   input: 'Check input',
@@ -24,6 +25,7 @@ const STAGE_LABELS: Record<string, string> = {
   signatures: 'Item signatures (lambda)',
   upload: 'Upload items',
   load: 'Load saved index',
+  lexical: 'BM25 terms',
 };
 
 export function stageLabel(stage: string): string {

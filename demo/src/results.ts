@@ -17,7 +17,7 @@ export interface RankedHit {
 }
 
 export interface HitListOptions {
-  /** Prefix for element ids in this list ("energy", "cosine"). */
+  /** Prefix for element ids in this list ("primary", "baseline"). */
   listId: string;
   method: MethodInfo;
   /** The list shown beside this one: its title and the rank (1-based) of each document in it. */
@@ -53,7 +53,8 @@ function labelList(labels: readonly string[], names: Readonly<Record<string, str
 
 const GRADES: Record<number, string> = { 2: 'relevant', 1: 'related CWE', 0: 'not judged relevant' };
 
-export function renderHits(list: HTMLOListElement, hits: readonly RankedHit[], documents: readonly DemoDocument[], query: string, options: HitListOptions): void {
+/** `marks`: the words to mark in the snippets (lower case), as the search worker found them. */
+export function renderHits(list: HTMLOListElement, hits: readonly RankedHit[], documents: readonly DemoDocument[], marks: ReadonlySet<string>, options: HitListOptions): void {
   list.innerHTML = hits
     .map((hit, at) => {
       const rank = at + 1;
@@ -72,7 +73,7 @@ export function renderHits(list: HTMLOListElement, hits: readonly RankedHit[], d
         title +
         labelList(labels, options.labelNames) +
         `<p class="hit-snippet"><button type="button" class="hit-page" data-index="${hit.index}" aria-label="Page image of ${escapeHtml(document.id)}">Page image</button>` +
-        `${highlightSnippet(document.text, query).html}</p>` +
+        `${highlightSnippet(document.text, marks).html}</p>` +
         `<p class="hit-explain" id="${explainId}">${escapeHtml(options.explain(hit, rank))}</p></li>`
       );
     })

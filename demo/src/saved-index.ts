@@ -10,7 +10,8 @@ import type { BlobStore } from './storage';
 
 export interface SavedManifest {
   format: 'opticspace-demo';
-  version: 1;
+  /** 2: the index holds the documents' BM25 terms (saves of version 1 have none and are rebuilt). */
+  version: 2;
   savedAt: string;
   corpusName: string;
   documents: number;
@@ -28,10 +29,11 @@ export interface SavedIndex {
 const FILES = { manifest: 'manifest.json', corpus: 'corpus.json', embedder: 'embedder.osemb', index: 'index.opsidx' } as const;
 
 export async function saveIndex(store: BlobStore, corpus: DemoCorpus, settings: BuildSettings, embedder: Uint8Array, index: Uint8Array): Promise<SavedManifest> {
-  const corpusBytes = new TextEncoder().encode(JSON.stringify(corpus));
+  // The corpus's shipped embedding is not saved: the saved embedder and index replace it.
+  const corpusBytes = new TextEncoder().encode(JSON.stringify({ ...corpus, embedding: undefined }));
   const manifest: SavedManifest = {
     format: 'opticspace-demo',
-    version: 1,
+    version: 2,
     savedAt: new Date().toISOString(),
     corpusName: corpus.name,
     documents: corpus.documents.length,
@@ -52,7 +54,7 @@ export async function readSavedIndex(store: BlobStore): Promise<SavedIndex | nul
   const manifestBytes = await store.read(FILES.manifest);
   if (!manifestBytes) return null;
   const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as SavedManifest;
-  if (manifest.format !== 'opticspace-demo' || manifest.version !== 1) return null;
+  if (manifest.format !== 'opticspace-demo' || manifest.version !== 2) return null;
   const [corpusBytes, embedder, index] = await Promise.all([store.read(FILES.corpus), store.read(FILES.embedder), store.read(FILES.index)]);
   if (!corpusBytes || !embedder || !index) return null;
   if (corpusBytes.byteLength !== manifest.bytes.corpus || embedder.byteLength !== manifest.bytes.embedder || index.byteLength !== manifest.bytes.index) {

@@ -6,7 +6,7 @@
  */
 import type { DemoDocument } from './corpus';
 import { rankMap, renderHits, type RankedHit } from './results';
-import { explainScore, type MethodInfo } from './methods';
+import { explainScore, type MethodCatalogue, type MethodInfo } from './methods';
 import type { SearchSettings } from './engine-protocol';
 import { formatMs } from './progress';
 
@@ -20,6 +20,9 @@ export interface ListResult {
 
 export interface ShownSearch {
   query: string;
+  /** Words to mark in the snippets (lower case). */
+  marks: readonly string[];
+  methods: MethodCatalogue;
   primary: ListResult;
   baseline: ListResult;
   documents: readonly DemoDocument[];
@@ -53,9 +56,9 @@ export class SearchView {
   private readonly legendJudged = $<HTMLLIElement>('legend-judged');
   private readonly switches = [$<HTMLButtonElement>('show-primary'), $<HTMLButtonElement>('show-baseline')] as const;
   private readonly grid = document.querySelector<HTMLDivElement>('.results-grid')!;
-  readonly lists = [$<HTMLOListElement>('energy-results'), $<HTMLOListElement>('cosine-results')] as const;
-  private readonly titles = [$<HTMLSpanElement>('energy-title'), $<HTMLSpanElement>('cosine-title')] as const;
-  private readonly latencies = [$<HTMLSpanElement>('energy-latency'), $<HTMLSpanElement>('cosine-latency')] as const;
+  readonly lists = [$<HTMLOListElement>('primary-results'), $<HTMLOListElement>('baseline-results')] as const;
+  private readonly titles = [$<HTMLSpanElement>('primary-title'), $<HTMLSpanElement>('baseline-title')] as const;
+  private readonly latencies = [$<HTMLSpanElement>('primary-latency'), $<HTMLSpanElement>('baseline-latency')] as const;
   private readonly placeholder = this.query.placeholder;
   /** What the status line says once the index is ready (and no results are shown). */
   private readyText = '';
@@ -123,16 +126,17 @@ export class SearchView {
     this.results.hidden = false;
     const lists = [search.primary, search.baseline];
     const ranks = lists.map((list) => rankMap(list.hits));
+    const marks = new Set(search.marks);
     lists.forEach((list, which) => {
       const other = lists[1 - which];
-      renderHits(this.lists[which], list.hits, search.documents, search.query, {
-        listId: which === 0 ? 'energy' : 'cosine',
+      renderHits(this.lists[which], list.hits, search.documents, marks, {
+        listId: which === 0 ? 'primary' : 'baseline',
         method: list.method,
         other: { label: other.method.label, ranks: ranks[1 - which] },
         relevance: search.relevance,
         labelNames: search.labelNames,
         explain: (hit, rank) =>
-          explainScore(list.method, {
+          explainScore(search.methods, list.method, {
             rank,
             score: hit.score,
             lambda: search.lambda[hit.index] ?? null,

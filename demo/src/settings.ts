@@ -25,7 +25,6 @@ function field(form: HTMLFormElement, name: string): number {
 export function buildSettings(form: HTMLFormElement): BuildSettings {
   const forceCpu = new URLSearchParams(location.search).get('backend') === 'cpu';
   return {
-    dims: 128,
     eta: field(form, 'eta'),
     steps: field(form, 'steps'),
     topk: field(form, 'topk'),

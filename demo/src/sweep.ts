@@ -4,8 +4,6 @@
  * weight sweep). Vite resolves the glob at build time, so the page shows the committed results;
  * a set and a metric selector pick which heatmaps are on screen.
  */
-import { methodInfo } from './methods';
-
 const heatmapUrls = import.meta.glob('../../docs/sweep/**/*.svg', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
 
 export interface Heatmap {
@@ -27,12 +25,15 @@ export function metricLabel(metric: string): string {
   return match && METRIC_NAMES[match[1]] ? `${METRIC_NAMES[match[1]]}@${match[2]}` : metric;
 }
 
-/** A heatmap's caption: "Energy distance over eta × steps, nDCG@10" or "Energy distance, weight sweep, nDCG@10". */
-export function heatmapCaption(heatmap: Pick<Heatmap, 'name' | 'metric'>): string {
+/** A method id's label ("energy" -> "Energy"), undefined for an unknown id. */
+export type MethodLabel = (id: string) => string | undefined;
+
+/** A heatmap's caption: "Energy over eta × steps, nDCG@10" or "Energy, weight sweep, nDCG@10". */
+export function heatmapCaption(heatmap: Pick<Heatmap, 'name' | 'metric'>, label: MethodLabel): string {
   const parts = heatmap.name.split('-');
   const weights = parts[0] === 'weights';
   const methodId = parts[weights ? 1 : 0];
-  const method = methodInfo(methodId)?.label ?? methodId;
+  const method = label(methodId) ?? methodId;
   return `${method}${weights ? ', weight sweep' : ' over eta × steps'}, ${metricLabel(heatmap.metric)}`;
 }
 
@@ -48,7 +49,7 @@ export function parseHeatmaps(urls: Readonly<Record<string, string>>): Heatmap[]
 
 const DEFAULT_METRIC = 'ndcg10';
 
-export function renderSweep(container: HTMLElement, setSelect: HTMLSelectElement, metricSelect: HTMLSelectElement): number {
+export function renderSweep(container: HTMLElement, setSelect: HTMLSelectElement, metricSelect: HTMLSelectElement, label: MethodLabel): number {
   const heatmaps = parseHeatmaps(heatmapUrls);
   container.dataset.heatmaps = String(heatmaps.length);
   if (heatmaps.length === 0) {
@@ -71,10 +72,10 @@ export function renderSweep(container: HTMLElement, setSelect: HTMLSelectElement
         const figure = document.createElement('figure');
         const image = document.createElement('img');
         image.src = heatmap.url;
-        image.alt = `Heatmap from ${SWEEP_DIRECTORY}${heatmap.set}: ${heatmapCaption(heatmap)}`;
+        image.alt = `Heatmap from ${SWEEP_DIRECTORY}${heatmap.set}: ${heatmapCaption(heatmap, label)}`;
         image.loading = 'lazy';
         const caption = document.createElement('figcaption');
-        caption.textContent = heatmapCaption(heatmap);
+        caption.textContent = heatmapCaption(heatmap, label);
         figure.append(image, caption);
         return figure;
       }),
