@@ -3,7 +3,7 @@
 // the argmin over c needs only ||c_c||^2 - 2 products[c][i]. Ties go to the lower centroid
 // index. Points whose label changes are counted in status[CHANGED] (the convergence test); once
 // status[CONVERGED] is set the Lloyd iterations still queued do nothing.
-// Reference: packages/index/src/kmeans.ts assignNearestSync (direct squared distances).
+// Reference: packages/index/src/kmeans.ts assignNearestReference (direct squared distances).
 // The flat entry point (shaders/common/flat-main.wgsl) and shaders/index/kmeans-status.wgsl's
 // constants are prepended by the host.
 

@@ -7,7 +7,7 @@
 // centres), the lowest row not chosen yet (decided here). One workgroup of 256.
 // The host prepends shaders/nn/workgroup-reduce.wgsl, shaders/index/workgroup-scan.wgsl and the
 // row entry point (shaders/common/row-main.wgsl).
-// Reference: packages/index/src/kmeans.ts kmeansPlusPlusRows.
+// Reference: packages/index/src/kmeans.ts kmeansSeedRowsReference.
 
 struct Params {
   groups: u32, // group sums in partials

@@ -6,7 +6,7 @@
 // row block; blocks that do not hold the point return at once.
 // The host prepends the chunk type, shaders/nn/workgroup-reduce.wgsl,
 // shaders/index/workgroup-scan.wgsl and the row entry point (shaders/common/row-main.wgsl).
-// Reference: packages/index/src/kmeans.ts kmeansPlusPlusRows.
+// Reference: packages/index/src/kmeans.ts kmeansSeedRowsReference.
 
 struct Params {
   rows: u32,         // points in this block

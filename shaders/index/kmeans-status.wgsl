@@ -5,4 +5,4 @@
 const ITERATION: u32 = 0u;
 const CHANGED: u32 = 1u;
 const CONVERGED: u32 = 2u;
-// Reference: packages/index/src/kmeans.ts referenceKMeans.
+// Reference: packages/index/src/kmeans.ts kmeansReference.

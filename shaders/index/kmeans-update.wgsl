@@ -4,7 +4,7 @@
 // after the first add to the sums and counts of the blocks before; the last block writes the
 // means (an empty cluster keeps its centre). Skipped once status[CONVERGED] is set. The host
 // prepends the chunk type, shaders/index/kmeans-status.wgsl's constants and the row entry point.
-// Reference: packages/index/src/kmeans.ts updateCentroids.
+// Reference: packages/index/src/kmeans.ts updateCentroidsReference.
 
 struct Params {
   rows: u32,     // points in this block

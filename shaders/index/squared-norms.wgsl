@@ -1,5 +1,5 @@
 // Squared L2 norm of every row of a [rows, features] matrix (the centroid norms of the k-means
-// assignment's argmin). Reference: packages/index/src/gpu/kmeans-assign.ts squaredRowNorms.
+// assignment's argmin). Reference: packages/index/src/gpu/kmeans.ts squaredRowNormsReference.
 // The flat entry point (shaders/common/flat-main.wgsl) is prepended by the host.
 
 struct Params {

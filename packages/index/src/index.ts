@@ -7,7 +7,7 @@ export * from './params';
 export type { Matrix, VectorInput } from './matrix';
 export { toMatrix, quantile, median, multiply } from './matrix';
 export { projectedDimension, projectionMatrix } from './projection';
-export { kmeans, defaultClusterCount, assignNearestReference, referenceKMeans, kmeansPlusPlus, kmeansPlusPlusRows, seedDraws, updateCentroids } from './kmeans';
+export { kmeans, defaultClusterCount, assignNearestReference, kmeansReference, kmeansPlusPlus, kmeansSeedRowsReference, seedDraws, updateCentroidsReference } from './kmeans';
 export type { KMeansProblem, KMeansRun, RunKMeans, SeedDraws } from './kmeans';
 export { compressCentroids } from './optical-compression';
 export { buildFeatureGraph, graphFromCosines, graphFromNeighbours, neighboursFromCosines, profileNeighboursReference, profilePairCosine, nearestFeatures, laplacianFromEdges, profileCosinesReference, applyLaplacian, edgeWeight } from './feature-graph';
@@ -46,7 +46,7 @@ export {
   kmeansUpdateProgram,
   labelSlots,
   squaredNormsProgram,
-  squaredRowNorms,
+  squaredRowNormsReference,
 } from './gpu/kmeans';
 export { rowEnergiesProgram, rowEnergies as rowEnergiesGpu, rowEnergiesOfBlocks, uploadEdges } from './gpu/row-energies';
 export { scoreProgram, packStats, productRows, stackQueries } from './gpu/score';

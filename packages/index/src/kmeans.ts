@@ -1,7 +1,7 @@
 /**
  * Step 2: seeded k-means++ then Lloyd iterations. Only the centroids feed the later stages, so
  * for large N both run on a seeded sample of `sampleSize` items (in place of mini-batch k-means).
- * The whole run is the backend's (`RunKMeans`): referenceKMeans below, or the GPU engine
+ * The whole run is the backend's (`RunKMeans`): kmeansReference below, or the GPU engine
  * (gpu/kmeans.ts) with seeding, assignment, update and the convergence test on the GPU. The
  * random draws are made here, so both backends seed from the same numbers.
  * Design: docs/energy-index.md, "Build" step 2.
@@ -47,8 +47,8 @@ export function seedDraws(rng: SeededRandom, rows: number, k: number): SeedDraws
   return { first, uniforms };
 }
 
-/** TS reference of the whole run: kmeansPlusPlus, then assignNearestSync / updateCentroids until converged. */
-export const referenceKMeans: RunKMeans = async ({ points, clusters, draws, iterations, maxChanged }) => {
+/** TS reference of the whole run: kmeansPlusPlus, then assignNearestSync / updateCentroidsReference until converged. */
+export const kmeansReference: RunKMeans = async ({ points, clusters, draws, iterations, maxChanged }) => {
   let centroids = kmeansPlusPlus(points, clusters, draws);
   let labels: Uint32Array | null = null;
   let iteration = 0;
@@ -60,7 +60,7 @@ export const referenceKMeans: RunKMeans = async ({ points, clusters, draws, iter
     const converged = labels !== null && changed <= maxChanged;
     labels = next;
     if (converged) break;
-    centroids = updateCentroids(points, labels, centroids);
+    centroids = updateCentroidsReference(points, labels, centroids);
   }
   return { centroids, iterations: iteration };
 };
@@ -142,9 +142,9 @@ export function gatherRows(matrix: Matrix, indices: ArrayLike<number>): Matrix {
   return { data, rows: indices.length, columns: matrix.columns };
 }
 
-/** k-means++ seeding: the rows of the k centres (see kmeansPlusPlusRows). */
+/** k-means++ seeding: the rows of the k centres (see kmeansSeedRowsReference). */
 export function kmeansPlusPlus(points: Matrix, k: number, draws: SeedDraws): Matrix {
-  return gatherRows(points, kmeansPlusPlusRows(points, k, draws));
+  return gatherRows(points, kmeansSeedRowsReference(points, k, draws));
 }
 
 /**
@@ -155,7 +155,7 @@ export function kmeansPlusPlus(points: Matrix, k: number, draws: SeedDraws): Mat
  * (shaders/index/kmeans-seed-*.wgsl) makes the same choices from f32 distances and sums, so a
  * pick can differ only where a draw falls within f32 rounding of a boundary between two rows.
  */
-export function kmeansPlusPlusRows(points: Matrix, k: number, draws: SeedDraws): Uint32Array {
+export function kmeansSeedRowsReference(points: Matrix, k: number, draws: SeedDraws): Uint32Array {
   const { rows, columns, data } = points;
   const chosen = new Uint32Array(k);
   chosen[0] = draws.first;
@@ -192,7 +192,7 @@ function lowestUnused(chosen: Uint32Array): number {
 }
 
 /** Mean of the points of each cluster; an empty cluster keeps its previous centre. */
-export function updateCentroids(points: Matrix, labels: Uint32Array, previous: Matrix): Matrix {
+export function updateCentroidsReference(points: Matrix, labels: Uint32Array, previous: Matrix): Matrix {
   const { columns } = points;
   const sums = new Float64Array(previous.rows * columns);
   const counts = new Uint32Array(previous.rows);
@@ -223,7 +223,7 @@ export async function kmeans(
   const rng = new SeededRandom(options.seed);
   const sample = points.rows > options.sampleSize ? gatherRows(points, sampleRows(points.rows, options.sampleSize, rng)) : points;
   const k = Math.min(clusters, sample.rows);
-  const run = await (options.run ?? referenceKMeans)({
+  const run = await (options.run ?? kmeansReference)({
     points: sample,
     clusters: k,
     draws: seedDraws(rng, sample.rows, k),

@@ -6,14 +6,14 @@
  */
 import { CommandBatch, SeededRandom, Tensor, decodeTopKKeys, readBuffer, registerCheck, selectTopKReference, type GpuContext, type KernelCheck } from '@opticspace/gpu';
 import { graphFromCosines, profileCosinesReference, type FeatureGraph } from './feature-graph';
-import { assignNearestSync, kmeansPlusPlusRows, referenceKMeans, seedDraws, updateCentroids } from './kmeans';
+import { assignNearestSync, kmeansSeedRowsReference, kmeansReference, seedDraws, updateCentroidsReference } from './kmeans';
 import { multiply, type Matrix } from './matrix';
 import { rowEnergiesReference } from './row-energies';
 import { clusteredVectors } from './synthetic';
 import type { ScoreMode } from './methods';
 import { prepareQueries, scoreKeysReference, type ItemStore } from './search';
 import { BlockedTopK } from './gpu/blocked-top-k';
-import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, labelSlots, squaredRowNorms } from './gpu/kmeans';
+import { gpuKMeans, gpuKMeansSeeds, kmeansAssignProgram, kmeansUpdateProgram, labelSlots, squaredRowNormsReference } from './gpu/kmeans';
 import { productsProgram, type ProductsKernel } from './gpu/products';
 import { rowEnergies } from './gpu/row-energies';
 import { packStats, productRows, scoreProgram, stackQueries } from './gpu/score';
@@ -158,7 +158,7 @@ indexKernelChecks.push({
   caseName: '700 points (3 groups of 256), 20 centres, f = 32; and in blocks of 100 rows',
   async run(ctx) {
     const draws = seedDraws(new SeededRandom(720), 700, 20);
-    const expected = Array.from(kmeansPlusPlusRows(seedingPoints, 20, draws));
+    const expected = Array.from(kmeansSeedRowsReference(seedingPoints, 20, draws));
     const whole = await gpuKMeansSeeds(ctx, seedingPoints, 20, draws);
     const blocked = await gpuKMeansSeeds(ctx, seedingPoints, 20, draws, 100 * 32 * 4);
     return { actual: [...whole.rows, ...blocked.rows], expected: [...expected, ...expected], atol: 0, rtol: 0 };
@@ -174,7 +174,7 @@ indexKernelChecks.push({
     const t = {
       points: Tensor.from(ctx, points.data, [300, 32]),
       centroids: Tensor.from(ctx, centroids.data, [17, 32]),
-      norms: Tensor.from(ctx, squaredRowNorms(centroids), [17]),
+      norms: Tensor.from(ctx, squaredRowNormsReference(centroids), [17]),
       products: Tensor.empty(ctx, [17, 300]),
       labels: Tensor.from(ctx, new Uint32Array(300).fill(0xffffffff), [300], 'u32'),
       status: Tensor.from(ctx, [0, 0, 0, 0], [4], 'u32'),
@@ -214,7 +214,7 @@ indexKernelChecks.push({
       updates.push((batch) => batch.dispatch(kmeansUpdateProgram(blockPoints, blockLabels, t.status, t.sums, t.counts, t.centroids, { first: start === 0, last: end === n })));
     }
     const actual = await onGpu(ctx, t, (batch) => updates.forEach((update) => update(batch)), t.centroids);
-    return { actual, expected: updateCentroids(points, labels, previous).data, atol: 1e-5, rtol: 1e-5 };
+    return { actual, expected: updateCentroidsReference(points, labels, previous).data, atol: 1e-5, rtol: 1e-5 };
   },
 });
 
@@ -224,7 +224,7 @@ indexKernelChecks.push({
   async run(ctx) {
     const points = blobs(409, 400, 16, 7, 0.6);
     const problem = { points, clusters: 9, draws: seedDraws(new SeededRandom(416), 400, 9), iterations: 25, maxChanged: 0 };
-    const expected = await referenceKMeans(problem);
+    const expected = await kmeansReference(problem);
     const actual = await gpuKMeans(ctx, Infinity)(problem);
     return { actual: [actual.iterations, ...actual.centroids.data], expected: [expected.iterations, ...expected.centroids.data], atol: 1e-5, rtol: 1e-4 };
   },

@@ -6,15 +6,15 @@ import {
   gpuKMeansSeeds,
   kmeansAssignProgram,
   kmeansIterationProgram,
-  kmeansPlusPlusRows,
+  kmeansSeedRowsReference,
   kmeansUpdateProgram,
   labelSlots,
   productsProgram,
-  referenceKMeans,
+  kmeansReference,
   seedDraws,
   squaredNormsProgram,
-  squaredRowNorms,
-  updateCentroids,
+  squaredRowNormsReference,
+  updateCentroidsReference,
   type KMeansProblem,
   type Matrix,
   type SeedDraws,
@@ -37,7 +37,7 @@ describe('k-means on the GPU vs the TS reference', () => {
     const tensors = {
       points: Tensor.from(ctx, points.data, [points.rows, points.columns]),
       centroids: Tensor.from(ctx, centroids.data, [k, centroids.columns]),
-      norms: Tensor.from(ctx, squaredRowNorms(centroids), [k]),
+      norms: Tensor.from(ctx, squaredRowNormsReference(centroids), [k]),
       products: Tensor.empty(ctx, [k, points.rows]),
       labels: Tensor.from(ctx, previous ?? new Uint32Array(points.rows).fill(0xffffffff), [points.rows], 'u32'),
       status: Tensor.from(ctx, [0, 0, 0, 0], [4], 'u32'),
@@ -113,14 +113,14 @@ describe('k-means on the GPU vs the TS reference', () => {
     [301, 17, 33, 100],
     [70, 4, 8, 16],
   ]) {
-    it(`update (per-cluster sums by label, in blocks of ${blockRows}) matches updateCentroids n=${n} k=${k} f=${f}`, async () => {
+    it(`update (per-cluster sums by label, in blocks of ${blockRows}) matches updateCentroidsReference n=${n} k=${k} f=${f}`, async () => {
       const ctx = gpu();
       const points = matrix(clusteredVectors(n + k, n, f, Math.max(1, k - 1)), f);
       const rng = new SeededRandom(n);
       // Cluster k - 1 stays empty: it keeps its previous centre.
       const labels = Uint32Array.from({ length: n }, () => rng.int(Math.max(1, k - 1)));
       const previous = matrix(rng.normalArray(k * f), f);
-      const expected = updateCentroids(points, labels, previous);
+      const expected = updateCentroidsReference(points, labels, previous);
       const chunks = f % 4 === 0 ? f / 4 : f;
       const centroids = Tensor.from(ctx, previous.data, [k, f]);
       const sums = Tensor.empty(ctx, [k, f]);
@@ -150,7 +150,7 @@ describe('k-means on the GPU vs the TS reference', () => {
     const values = matrix(new SeededRandom(4).normalArray(67 * 9), 9);
     const norms = Tensor.empty(gpu(), [67]);
     await new CommandBatch(gpu()).dispatch(squaredNormsProgram(Tensor.from(gpu(), values.data, [67, 9]), norms)).submit();
-    expectClose((await norms.read()) as Float32Array, squaredRowNorms(values), 1e-5, 1e-6, 'norms');
+    expectClose((await norms.read()) as Float32Array, squaredRowNormsReference(values), 1e-5, 1e-6, 'norms');
   });
 
   const seedCases: Array<[string, Matrix, number, number | undefined]> = [
@@ -163,7 +163,7 @@ describe('k-means on the GPU vs the TS reference', () => {
   for (const [name, points, k, limit] of seedCases) {
     it(`k-means++ seeding picks the reference's rows: ${name}`, async () => {
       const draws = seedDraws(new SeededRandom(points.rows + k), points.rows, k);
-      const expected = kmeansPlusPlusRows(points, k, draws);
+      const expected = kmeansSeedRowsReference(points, k, draws);
       const seeds = await gpuKMeansSeeds(gpu(), points, k, draws, limit);
       expect(Array.from(seeds.rows)).toEqual(Array.from(expected));
       const centres = new Float32Array(k * points.columns);
@@ -177,7 +177,7 @@ describe('k-means on the GPU vs the TS reference', () => {
     const base = new SeededRandom(9).normalArray(4 * 6);
     const repeated = matrix(Float32Array.from({ length: 300 * 6 }, (_, i) => base[i % 24]), 6);
     const draws: SeedDraws = { first: 5, uniforms: Float32Array.from({ length: 8 }, (_, s) => (s === 2 ? 1 : (0.37 * s) % 1)) };
-    const expected = Array.from(kmeansPlusPlusRows(repeated, 8, draws));
+    const expected = Array.from(kmeansSeedRowsReference(repeated, 8, draws));
     const firstFour = expected.slice(0, 4);
     expect(new Set(firstFour.map((row) => row % 4)).size).toBe(4);
     // Draw 2 is 1: the last row whose distance to centres 0 and 1 is not zero.
@@ -199,10 +199,10 @@ describe('k-means on the GPU vs the TS reference', () => {
     ['blocks of 64 rows', 400, 16, 9, 0, 25, 64 * 16 * 4],
     ['f = 7 (scalar loads), 3 blocks', 300, 7, 12, 0.01, 25, 100 * 12 * 4],
   ] as const) {
-    it(`whole run (seeding + Lloyd on the GPU) matches referenceKMeans: ${name}`, async () => {
+    it(`whole run (seeding + Lloyd on the GPU) matches kmeansReference: ${name}`, async () => {
       const points = matrix(clusteredVectors(n + k, n, f, k - 2, 0.6), f);
       const p = problem(points, k, n + f, iterations, Math.floor(tolerance * n));
-      const expected = await referenceKMeans(p);
+      const expected = await kmeansReference(p);
       const actual = await gpuKMeans(gpu(), limit ?? Infinity)(p);
       expect(actual.iterations).toBe(expected.iterations);
       expectClose(actual.centroids.data, expected.centroids.data, 1e-5, 1e-4, 'centroids');

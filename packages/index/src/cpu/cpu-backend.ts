@@ -2,7 +2,7 @@
 import type { IndexBackend, ItemSignatureValues, ResidentItems } from '../backend';
 import { diffuse } from '../diffusion';
 import { profileNeighboursReference, type FeatureGraph } from '../feature-graph';
-import { referenceKMeans } from '../kmeans';
+import { kmeansReference } from '../kmeans';
 import { multiply, type Matrix } from '../matrix';
 import { rowEnergiesReference } from '../row-energies';
 import { scoreKeysReference, sliceQueries, topKInChunks, topKOfKeys, type ItemStore, type PreparedQueries, type ScoreWeights } from '../search';
@@ -13,7 +13,7 @@ import type { ScoreMode } from '../methods';
 export class CpuBackend implements IndexBackend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'typescript';
-  readonly kmeans = referenceKMeans;
+  readonly kmeans = kmeansReference;
   readonly profileNeighbours = profileNeighboursReference;
 
   async project(items: Matrix, projection: Matrix): Promise<Matrix> {

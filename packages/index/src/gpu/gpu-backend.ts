@@ -10,7 +10,7 @@ import type { GpuContext } from '@opticspace/gpu';
 import type { IndexBackend, ResidentItems } from '../backend';
 import { diffuse } from '../diffusion';
 import { profileNeighboursReference, type FeatureGraph, type FindProfileNeighbours } from '../feature-graph';
-import { referenceKMeans, type RunKMeans } from '../kmeans';
+import { kmeansReference, type RunKMeans } from '../kmeans';
 import type { Matrix } from '../matrix';
 import { rowEnergiesReference, type RowEnergies } from '../row-energies';
 import { blocksFor, bufferLimit, sliceRows } from './blocks';
@@ -56,7 +56,7 @@ export class GpuBackend implements IndexBackend {
       <A extends unknown[], R>(work: (...args: A) => number, host: (...args: A) => R, gpu: (...args: A) => R) =>
       (...args: A): R =>
         runsOnHost(work(...args), options.hostMaxWork) ? host(...args) : gpu(...args);
-    this.kmeans = bySize(({ points, clusters }) => points.rows * clusters * points.columns, referenceKMeans, gpuKMeans(ctx, this.maxBufferBytes));
+    this.kmeans = bySize(({ points, clusters }) => points.rows * clusters * points.columns, kmeansReference, gpuKMeans(ctx, this.maxBufferBytes));
     this.profileNeighbours = bySize(
       (centroids) => centroids.columns ** 2 * centroids.rows,
       profileNeighboursReference,

@@ -1,5 +1,5 @@
 /**
- * k-means on the GPU (reference: kmeans.ts referenceKMeans): the sampled points stay resident in
+ * k-means on the GPU (reference: kmeans.ts kmeansReference): the sampled points stay resident in
  * row blocks; k-means++ seeding runs as three kernels per centre (distance update with group sums,
  * the D^2 pick over the sums, taking the point) in a few submits without readbacks; Lloyd
  * iterations (products + argmin, the convergence test, the update as per-cluster sums) run
@@ -130,7 +130,7 @@ export function labelSlots(rows: number): number {
 
 /**
  * Per-cluster sums of a block's points by label, added to the earlier blocks' (sums, counts);
- * the last block writes the means into `centroids` (reference: kmeans.ts updateCentroids).
+ * the last block writes the means into `centroids` (reference: kmeans.ts updateCentroidsReference).
  */
 export function kmeansUpdateProgram(
   points: Tensor,
@@ -157,7 +157,7 @@ export function kmeansUpdateProgram(
   };
 }
 
-/** Squared norm of every row (reference: squaredRowNorms). */
+/** Squared norm of every row (reference: squaredRowNormsReference). */
 export function squaredNormsProgram(values: Tensor, norms: Tensor): ComputeProgram {
   const [rows, f] = values.shape;
   if (norms.size !== rows) throw new ShapeError(`squaredNorms: values [${values.shape}], norms [${norms.shape}]`);
@@ -170,7 +170,7 @@ export function squaredNormsProgram(values: Tensor, norms: Tensor): ComputeProgr
   };
 }
 
-export function squaredRowNorms(matrix: Matrix): Float32Array {
+export function squaredRowNormsReference(matrix: Matrix): Float32Array {
   const out = new Float32Array(matrix.rows);
   for (let r = 0; r < matrix.rows; r++) {
     let sum = 0;
