@@ -37,8 +37,11 @@ export function pathsOutsideRepo(file: string, text: string): string[] {
 
 describe('the repository is self-contained', () => {
   it('detects the patterns it is meant to catch', () => {
-    expect(pathsOutsideRepo('packages/eval/test/x.ts', "new URL('../../../../shared/datasets/cranfield', import.meta.url)")).toHaveLength(2);
-    expect(pathsOutsideRepo('bench/x.ts', "readFileSync('/work/shared/datasets/cranfield/corpus.jsonl')")).toHaveLength(1);
+    // Assembled from parts, so this file's own text holds no such path.
+    const sibling = ['..', 'shared', 'datasets', 'cranfield'].join('/');
+    const machine = ['', 'work', 'shared', 'datasets', 'cranfield', 'corpus.jsonl'].join('/');
+    expect(pathsOutsideRepo('packages/eval/test/x.ts', `new URL('../../../${sibling}', import.meta.url)`)).toHaveLength(2);
+    expect(pathsOutsideRepo('bench/x.ts', `readFileSync('${machine}')`)).toHaveLength(1);
     expect(pathsOutsideRepo('packages/eval/test/x.ts', "new URL('../../../datasets/cranfield', import.meta.url)")).toEqual([]);
   });
 
